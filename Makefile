@@ -1,0 +1,71 @@
+# The one entry point for people and CI. `make run` and `make test` set up
+# whatever is missing first: two virtual environments (see README) and the
+# trained Rasa model, each rebuilt only when its inputs changed.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON311 ?= $(shell scripts/find_python.sh 3.11)
+PYTHON310 ?= $(shell scripts/find_python.sh 3.10)
+VENV := .venv
+VENV_RASA := .venv-rasa
+export PYTHAINLP_OFFLINE := 1
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export RASA_TELEMETRY_ENABLED := false
+PY_PACKAGES := bot nlu knowledge actions channels
+
+.PHONY: help setup setup-gateway setup-rasa model run test lint format typecheck validate-rasa \
+        test-rasa-env test-gateway bench clean
+
+help:
+	@echo "make run    set up what is missing, then start the bot on http://localhost:8000"
+	@echo "make test   set up what is missing, then run ruff, mypy, rasa data validate and pytest"
+	@echo "make bench  print retrieval and latency benchmarks"
+	@echo "make clean  remove virtual environments, the trained model and runtime data"
+
+setup: setup-gateway setup-rasa
+
+setup-gateway:
+	@test -n "$(PYTHON311)" || { scripts/find_python.sh 3.11 >/dev/null; exit 1; }
+	@scripts/ensure_venv.sh $(VENV) "$(PYTHON311)" requirements/gateway.lock .
+
+setup-rasa:
+	@test -n "$(PYTHON310)" || { scripts/find_python.sh 3.10 >/dev/null; exit 1; }
+	@scripts/ensure_venv.sh $(VENV_RASA) "$(PYTHON310)" requirements/rasa.lock
+
+model: setup-rasa
+	@$(VENV_RASA)/bin/python scripts/train_model.py
+
+run: setup model
+	@$(VENV)/bin/citizenbot run
+
+lint: setup-gateway
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: setup-gateway
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+typecheck: setup-gateway
+	$(VENV)/bin/mypy $(PY_PACKAGES)
+
+validate-rasa: setup-rasa
+	@cd . && PYTHONPATH=. $(VENV_RASA)/bin/rasa data validate --fail-on-warnings \
+	  --config config.yml --domain bot/domain.yml --data bot/data
+
+test-rasa-env: setup-rasa
+	PYTHONPATH=. $(VENV_RASA)/bin/python -m pytest -p no:cacheprovider -m rasa_env tests/nlu
+
+test-gateway: setup model
+	$(VENV)/bin/python -m pytest -m "not rasa_env"
+
+test: setup model lint typecheck validate-rasa test-rasa-env test-gateway
+
+bench: setup model
+	$(VENV)/bin/python benchmarks/retrieval_xquad.py
+	$(VENV)/bin/python benchmarks/search_scale.py
+
+clean:
+	rm -rf $(VENV) $(VENV_RASA) models var .rasa .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,43 @@
+"""Keeps the ``language`` slot in step with the language the citizen writes in."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import ValidationAction
+from rasa_sdk.types import DomainDict
+
+from nlu.language import detect_language, reply_language
+
+__all__ = ["ValidateSlotMappings", "current_language"]
+
+
+def current_language(tracker: Tracker) -> str:
+    """The language to answer in: the slot, else the latest message's own language."""
+    slot = tracker.get_slot("language")
+    if slot in ("th", "en"):
+        return str(slot)
+    return reply_language(detect_language(tracker.latest_message.get("text") or ""))
+
+
+class ValidateSlotMappings(ValidationAction):
+    """Run by Rasa after every user message (``action_validate_slot_mappings``)."""
+
+    def name(self) -> str:
+        return "action_validate_slot_mappings"
+
+    async def extract_language(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        message = tracker.latest_message or {}
+        chosen = (message.get("metadata") or {}).get("language")
+        if chosen in ("th", "en"):  # an explicit choice in the channel (widget switch)
+            return {"language": chosen}
+        text = message.get("text") or ""
+        if text.startswith("/"):  # a button payload says nothing about the language
+            return {}
+        previous = tracker.get_slot("language") or "th"
+        detected = detect_language(text, default="th" if previous == "th" else "en")
+        return {"language": reply_language(detected)}

@@ -1,0 +1,1 @@
+"""The assistant: Rasa domain and training data, and the gateway that runs a turn."""

@@ -1,0 +1,91 @@
+"""``POST /api/chat``: one citizen message in, the bot's messages out.
+
+The body is parsed by hand so that every kind of bad input gets its own clear
+error: not UTF-8, not JSON, wrong shape, empty or too long text.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Literal
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from bot.api.deps import RuntimeDep
+from bot.api.errors import ApiError
+from bot.turn import TurnRequest, run_turn
+
+__all__ = ["ChatRequest", "ChatResponse", "router"]
+
+router = APIRouter(tags=["chat"])
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class ChatRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    sender: str = Field(min_length=1, max_length=128, pattern=r"^\S+$", description="Conversation id")
+    text: str = Field(min_length=1, description="What the citizen wrote")
+    language: Literal["th", "en"] | None = Field(default=None, description="Explicit reply language")
+
+    @field_validator("text")
+    @classmethod
+    def _no_control_characters(cls, value: str) -> str:
+        cleaned = _CONTROL.sub("", value).strip()
+        if not cleaned:
+            raise ValueError("text is empty")
+        return cleaned
+
+
+class ChatResponse(BaseModel):
+    sender: str
+    language: Literal["th", "en"]
+    status: str
+    messages: list[dict[str, Any]]
+
+
+@router.post(
+    "/api/chat",
+    response_model=ChatResponse,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": ChatRequest.model_json_schema()}},
+        }
+    },
+    responses={400: {"description": "Not UTF-8 or not JSON"}, 413: {"description": "Too large"}},
+)
+async def chat(request: Request, runtime: RuntimeDep) -> ChatResponse:
+    limit = runtime.settings.gateway.max_message_chars
+    body = await request.body()
+    if len(body) > limit * 4 + 1024:
+        raise ApiError(413, "too_large", f"The request is too large; a message may have at most {limit} characters.")
+    try:
+        decoded = body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ApiError(400, "invalid_encoding", "The request body must be UTF-8 encoded JSON.") from error
+    try:
+        data = json.loads(decoded)
+    except json.JSONDecodeError as error:
+        raise ApiError(
+            400, "malformed_json", f"The request body is not valid JSON: {error.msg} at position {error.pos}."
+        ) from error
+    try:
+        parsed = ChatRequest.model_validate(data)
+    except ValidationError as error:
+        details = [{"field": ".".join(map(str, e["loc"])) or "body", "problem": e["msg"]} for e in error.errors()]
+        raise ApiError(422, "invalid_request", "The request is not valid.", details) from error
+    if len(parsed.text) > limit:
+        raise ApiError(
+            422,
+            "invalid_request",
+            "The request is not valid.",
+            [{"field": "text", "problem": f"text is longer than {limit} characters"}],
+        )
+    result = await run_turn(TurnRequest(parsed.sender, parsed.text, "web", parsed.language), runtime.rasa)
+    return ChatResponse(
+        sender=result.sender, language=result.language, status=result.status.value, messages=result.messages
+    )

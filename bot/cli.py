@@ -1,0 +1,108 @@
+"""``citizenbot``: the command line for operators, editors and benchmarks."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+__all__ = ["main"]
+
+
+def _cmd_run(_args: argparse.Namespace) -> int:
+    from bot.settings import get_settings
+    from bot.supervisor import run_until_interrupted
+
+    return run_until_interrupted(get_settings())
+
+
+def _cmd_eval_retrieval(args: argparse.Namespace) -> int:
+    from knowledge.embedders import create_embedder
+    from knowledge.evaluation import evaluate_retrieval, load_corpus, load_queries
+
+    corpus = load_corpus(Path(args.corpus))
+    queries = load_queries(Path(args.queries))
+    embedder = create_embedder(args.embedder, args.model)
+    report = evaluate_retrieval(corpus, queries, embedder)
+    print(json.dumps(report, indent=2, ensure_ascii=False))
+    return 0
+
+
+def _cmd_catalogue_validate(args: argparse.Namespace) -> int:
+    from knowledge.catalogue_files import CatalogueFileError, load_services
+
+    try:
+        services = load_services(Path(args.path))
+    except CatalogueFileError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(f"{len(services)} services are valid")
+    return 0
+
+
+def _cmd_catalogue_export(args: argparse.Namespace) -> int:
+    from bot.settings import get_settings
+    from knowledge.catalogue_files import dump_services
+    from knowledge.store import CatalogueStore
+
+    store = CatalogueStore(get_settings().store.url)
+    sys.stdout.write(dump_services(store.list_services(), args.format))
+    return 0
+
+
+def _cmd_catalogue_import(args: argparse.Namespace) -> int:
+    from bot.settings import get_settings
+    from knowledge.catalogue_files import CatalogueFileError, load_services
+    from knowledge.store import CatalogueStore
+
+    try:
+        services = load_services(Path(args.path))
+    except CatalogueFileError as error:
+        print(error, file=sys.stderr)
+        return 1
+    counts = CatalogueStore(get_settings().store.url).import_services(services, author=args.author)
+    print(json.dumps(counts))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="citizenbot", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("run", help="start Rasa and the gateway until Ctrl-C")
+    run.set_defaults(handler=_cmd_run)
+
+    evaluate = commands.add_parser("eval", help="measure quality")
+    eval_kinds = evaluate.add_subparsers(dest="kind", required=True)
+    retrieval = eval_kinds.add_parser("retrieval", help="R@1, R@5 and MRR@10 of dense, lexical and hybrid search")
+    retrieval.add_argument("--corpus", required=True, help='JSONL lines {"id", "text", "lang"}')
+    retrieval.add_argument("--queries", required=True, help='JSONL lines {"text", "relevant": [ids]}')
+    retrieval.add_argument("--embedder", default="use-multilingual", choices=["use-multilingual", "sentence-transformers"])
+    retrieval.add_argument("--model", default=None, help="sentence-transformers model name or local path")
+    retrieval.set_defaults(handler=_cmd_eval_retrieval)
+
+    catalogue = commands.add_parser("catalogue", help="validate, import or export the service catalogue")
+    actions = catalogue.add_subparsers(dest="action", required=True)
+    validate = actions.add_parser("validate", help="check a YAML/JSON file or folder of services")
+    validate.add_argument("path")
+    validate.set_defaults(handler=_cmd_catalogue_validate)
+    export = actions.add_parser("export", help="write the whole catalogue to stdout")
+    export.add_argument("--format", choices=["yaml", "json"], default="yaml")
+    export.set_defaults(handler=_cmd_catalogue_export)
+    load = actions.add_parser("import", help="create or update services from a file or folder")
+    load.add_argument("path")
+    load.add_argument("--author", default="cli-import")
+    load.set_defaults(handler=_cmd_catalogue_import)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    handler = args.handler
+    result: int = handler(args)
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

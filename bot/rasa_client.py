@@ -1,0 +1,50 @@
+"""Talking to the Rasa server over HTTP (REST channel and status API)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+__all__ = ["RasaClient", "RasaUnavailableError"]
+
+
+class RasaUnavailableError(RuntimeError):
+    """Rasa did not answer: not started, still loading, crashed or too slow."""
+
+    def __init__(self, message: str, *, timeout: bool = False) -> None:
+        super().__init__(message)
+        self.timeout = timeout
+
+
+class RasaClient:
+    def __init__(self, base_url: str, timeout_seconds: float) -> None:
+        self._client = httpx.AsyncClient(base_url=base_url, timeout=timeout_seconds)
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    async def send(self, sender: str, text: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:
+        """One citizen message in, the bot's messages out (REST channel)."""
+        payload = {"sender": sender, "message": text, "metadata": metadata}
+        try:
+            response = await self._client.post("/webhooks/rest/webhook", json=payload)
+            response.raise_for_status()
+        except httpx.TimeoutException as error:
+            raise RasaUnavailableError(f"Rasa timed out: {error}", timeout=True) from error
+        except httpx.HTTPError as error:
+            raise RasaUnavailableError(f"Rasa request failed: {error}") from error
+        body = response.json()
+        if not isinstance(body, list):
+            raise RasaUnavailableError(f"unexpected Rasa reply: {type(body).__name__}")
+        return body
+
+    async def status(self) -> dict[str, Any] | None:
+        """The loaded model, or None while Rasa is down or has no model."""
+        try:
+            response = await self._client.get("/status", timeout=3.0)
+            response.raise_for_status()
+            body: dict[str, Any] = response.json()
+        except (httpx.HTTPError, ValueError):
+            return None
+        return body if body.get("model_file") else None

@@ -1,0 +1,73 @@
+"""The long-lived parts of a gateway process, built once from the settings.
+
+The catalogue index loads in a background thread (embedding every service takes
+a few seconds), so the gateway answers /health at once and reports when the
+catalogue is ready.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+
+from rasa_sdk.executor import ActionExecutor
+
+from actions.registry import build_actions
+from bot.rasa_client import RasaClient
+from bot.settings import Settings
+from knowledge.catalogue_files import load_seed
+from knowledge.embedders import create_embedder
+from knowledge.service_search import CatalogueSearch
+from knowledge.store import CatalogueStore
+
+__all__ = ["Runtime"]
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    store: CatalogueStore
+    catalogue: CatalogueSearch
+    rasa: RasaClient
+    executor: ActionExecutor
+    catalogue_error: str | None = None
+    _loaded: threading.Event = field(default_factory=threading.Event)
+
+    @classmethod
+    def create(cls, settings: Settings) -> Runtime:
+        store = CatalogueStore(settings.store.url)
+        embedder = create_embedder(settings.search.embedder, settings.search.model)
+        catalogue = CatalogueSearch(store, embedder, settings.search.index_dir)
+        executor = ActionExecutor()
+        for action in build_actions(catalogue, settings.search.min_score):
+            executor.register_action(action)
+        rasa = RasaClient(settings.rasa.url, settings.rasa.timeout_seconds)
+        return cls(settings, store, catalogue, rasa, executor)
+
+    def load_catalogue(self) -> None:
+        """Seed an empty store, then load or build the search index."""
+        try:
+            if self.settings.store.seed_on_empty and self.store.seed_if_empty(load_seed()):
+                logger.info("seeded the catalogue with %d services", self.store.count())
+            self.catalogue.load_or_build()
+            logger.info("catalogue ready: %d services", len(self.catalogue))
+        except Exception as error:
+            logger.exception("catalogue failed to load")
+            self.catalogue_error = f"{type(error).__name__}: {error}"
+        finally:
+            self._loaded.set()
+
+    def start_loading(self) -> threading.Thread:
+        thread = threading.Thread(target=self.load_catalogue, name="catalogue-loader", daemon=True)
+        thread.start()
+        return thread
+
+    def wait_until_loaded(self, timeout: float | None = None) -> bool:
+        return self._loaded.wait(timeout)
+
+    async def aclose(self) -> None:
+        await self.rasa.aclose()
+        self.store.close()

@@ -1,0 +1,173 @@
+"""Starting and stopping the two processes: the Rasa server and the gateway.
+
+Used by ``make run`` (``citizenbot run``) and by the test suite, so both start
+Rasa exactly the same way. Each child gets its own process group, and stopping
+kills the whole group, so Ctrl-C leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from urllib.parse import urlparse
+
+import httpx
+
+from bot.settings import PROJECT_ROOT, Settings
+
+__all__ = ["ManagedProcess", "rasa_command", "rasa_environment", "run_until_interrupted", "wait_for_http"]
+
+
+class ManagedProcess:
+    """A child process in its own process group, with its output in a log file or the terminal."""
+
+    def __init__(self, name: str, command: Sequence[str], env: Mapping[str, str], log_path: Path | None) -> None:
+        self.name, self.command, self.env, self.log_path = name, list(command), dict(env), log_path
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> ManagedProcess:
+        output: int | object = subprocess.DEVNULL
+        if self.log_path is not None:
+            self.log_path.parent.mkdir(parents=True, exist_ok=True)
+            output = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            self.command,
+            cwd=PROJECT_ROOT,
+            env=self.env,
+            stdout=output if self.log_path else None,  # type: ignore[arg-type]
+            stderr=subprocess.STDOUT if self.log_path else None,
+            start_new_session=True,
+        )
+        return self
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def stop(self, grace_seconds: float = 15.0) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(grace_seconds)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(5)
+
+
+def _host_port(url: str) -> tuple[str, int]:
+    parsed = urlparse(url)
+    return parsed.hostname or "127.0.0.1", parsed.port or 80
+
+
+def rasa_environment(settings: Settings) -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(PROJECT_ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    env["CITIZENBOT_ACTION_ENDPOINT_URL"] = settings.gateway.action_url()
+    env.setdefault("PYTHAINLP_OFFLINE", "1")
+    env.setdefault("RASA_TELEMETRY_ENABLED", "false")
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+    return env
+
+
+def rasa_command(settings: Settings) -> list[str]:
+    host, port = _host_port(settings.rasa.url)
+    return [
+        str(settings.rasa.venv / "bin" / "rasa"),
+        "run",
+        "--enable-api",
+        "--model", str(settings.rasa.model_path),
+        "--endpoints", str(PROJECT_ROOT / "bot" / "endpoints.yml"),
+        "--credentials", str(PROJECT_ROOT / "bot" / "credentials.yml"),
+        "--interface", host,
+        "--port", str(port),
+    ]  # fmt: skip
+
+
+def gateway_command(settings: Settings) -> list[str]:
+    return [
+        sys.executable, "-m", "uvicorn", "bot.app:create_app", "--factory",
+        "--host", settings.gateway.host, "--port", str(settings.gateway.port),
+    ]  # fmt: skip
+
+
+def wait_for_http(
+    url: str,
+    timeout: float,
+    accept: Callable[[httpx.Response], bool] = lambda r: r.status_code == 200,
+    alive: Callable[[], bool] = lambda: True,
+) -> bool:
+    """Poll ``url`` until ``accept`` says yes; give up early if the process died."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not alive():
+            return False
+        try:
+            if accept(httpx.get(url, timeout=3.0)):
+                return True
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    return False
+
+
+def run_until_interrupted(settings: Settings, startup_timeout: float = 300.0) -> int:
+    """Start Rasa and the gateway, wait until both answer, then keep them up until Ctrl-C."""
+    if not settings.rasa.model_path.exists():
+        print(f"error: no trained model at {settings.rasa.model_path}; run `make model`", file=sys.stderr)
+        return 1
+    log_dir = PROJECT_ROOT / "var" / "log"
+    rasa = ManagedProcess("rasa", rasa_command(settings), rasa_environment(settings), log_dir / "rasa.log")
+    gateway = ManagedProcess("gateway", gateway_command(settings), dict(os.environ), None)
+    stopping = False
+
+    def _stop(_signum: int, _frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, _stop)
+    started = time.monotonic()
+    try:
+        print(f">> starting Rasa on {settings.rasa.url} (log: {rasa.log_path})", flush=True)
+        rasa.start()
+        print(f">> starting the gateway on http://{settings.gateway.host}:{settings.gateway.port}", flush=True)
+        gateway.start()
+        health = f"http://{settings.gateway.host}:{settings.gateway.port}/health"
+        deadline = time.monotonic() + startup_timeout
+        ready = False
+        while not stopping and time.monotonic() < deadline:
+            if not (rasa.running and gateway.running):
+                break
+            if wait_for_http(health, 2.0):
+                ready = True
+                break
+        if not ready:
+            if not stopping:
+                dead = [p.name for p in (rasa, gateway) if not p.running]
+                why = f"{', '.join(dead)} exited" if dead else f"not ready after {startup_timeout:.0f} s"
+                print(f"error: the bot did not start ({why}); see {rasa.log_path}", file=sys.stderr)
+            return 0 if stopping else 1
+        url = f"http://localhost:{settings.gateway.port}"
+        print(f"\n>> ready in {time.monotonic() - started:.0f} s: {url}  (chat API: {url}/api/chat)")
+        print(">> press Ctrl-C to stop\n", flush=True)
+        while not stopping and rasa.running and gateway.running:
+            time.sleep(0.5)
+        if not stopping:
+            print("error: a process exited unexpectedly; stopping", file=sys.stderr)
+            return 1
+        return 0
+    finally:
+        print("\n>> stopping", flush=True)
+        gateway.stop()
+        rasa.stop()
+        print(">> stopped", flush=True)

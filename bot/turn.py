@@ -1,0 +1,71 @@
+"""One conversation turn, as an ordered pipeline of small steps.
+
+1. clean the text and detect the language, 2. ask Rasa, 3. render the reply
+for channels. A failing step stops the turn with a canned bilingual reply and
+a machine-readable status, so a citizen always gets an answer.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from bot.messages import TurnStatus, canned_reply
+from bot.rasa_client import RasaClient, RasaUnavailableError
+from bot.rendering import render_rasa_messages
+from nlu.language import detect_language, reply_language
+from nlu.normalize import remove_zero_width
+
+__all__ = ["TurnRequest", "TurnResult", "run_turn"]
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TurnRequest:
+    sender: str
+    text: str
+    channel: str = "web"
+    language: Literal["th", "en"] | None = None  # an explicit choice (widget switch)
+
+
+@dataclass
+class TurnResult:
+    sender: str
+    language: Literal["th", "en"]
+    status: TurnStatus
+    messages: list[dict[str, Any]] = field(default_factory=list)
+    duration_ms: float = 0.0
+
+
+async def run_turn(request: TurnRequest, rasa: RasaClient) -> TurnResult:
+    started = time.perf_counter()
+    text = remove_zero_width(request.text).strip()
+    detected = detect_language(text)
+    lang = request.language or reply_language(detected)
+    metadata: dict[str, Any] = {"channel": request.channel, "detected_language": detected}
+    if request.language:
+        metadata["language"] = request.language
+
+    try:
+        raw = await rasa.send(request.sender, text, metadata)
+    except RasaUnavailableError as error:
+        status = TurnStatus.RASA_TIMEOUT if error.timeout else TurnStatus.RASA_UNAVAILABLE
+        logger.warning("turn failed: %s", error)
+        return _canned(request, lang, status, started)
+
+    messages = render_rasa_messages(raw)
+    if not messages:
+        return _canned(request, lang, TurnStatus.NO_REPLY, started)
+    result = TurnResult(request.sender, lang, TurnStatus.OK, messages)
+    result.duration_ms = (time.perf_counter() - started) * 1000
+    logger.info("turn done", extra={"status": result.status, "ms": round(result.duration_ms, 1)})
+    return result
+
+
+def _canned(request: TurnRequest, lang: Literal["th", "en"], status: TurnStatus, started: float) -> TurnResult:
+    result = TurnResult(request.sender, lang, status, [{"type": "text", "text": canned_reply(status, lang)}])
+    result.duration_ms = (time.perf_counter() - started) * 1000
+    return result

@@ -1,0 +1,147 @@
+"""The catalogue as the bot searches it: services turned into passages in a hybrid index.
+
+Keeps the index in step with the store: built from the store when the saved
+index is missing or stale, and updated one service at a time when an editor
+changes something, so a change is searchable at once without a restart.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from knowledge.embedders import Embedder
+from knowledge.hybrid import HybridIndex, Passage, SearchHit
+from knowledge.schema import LifeEvent, Service
+from knowledge.store import CatalogueStore, ServiceNotFoundError
+
+__all__ = ["CatalogueSearch", "ServiceMatch", "passages_for"]
+
+logger = logging.getLogger(__name__)
+
+_META_FILE = "catalogue.json"
+
+
+def passages_for(service: Service) -> list[Passage]:
+    """The texts a citizen's question may match: title, summary, keywords, FAQ questions."""
+    passages: list[Passage] = []
+    for lang in ("th", "en"):
+        title = service.title.get(lang)
+        passages.append(Passage(service.id, "title", lang, title))
+        passages.append(Passage(service.id, "summary", lang, f"{title}. {service.summary.get(lang)}"))
+        keywords = service.keywords.get(lang)
+        if keywords:
+            passages.append(Passage(service.id, "keywords", lang, " ".join(keywords)))
+        for entry in service.faq:
+            passages.append(Passage(service.id, "faq", lang, entry.question.get(lang)))
+    return passages
+
+
+@dataclass(frozen=True)
+class ServiceMatch:
+    service: Service
+    hit: SearchHit
+
+
+class CatalogueSearch:
+    """Search over the live catalogue; one instance per gateway process."""
+
+    def __init__(self, store: CatalogueStore, embedder: Embedder, index_dir: Path) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.index_dir = index_dir
+        self._index: HybridIndex | None = None
+        self._services: dict[str, Service] = {}
+        self._lock = threading.RLock()
+        self.revision = -1
+
+    # --- lifecycle ---------------------------------------------------------------
+
+    def load_or_build(self) -> None:
+        """Load the saved index if it matches the store's revision, else rebuild and save it."""
+        with self._lock:
+            revision = self.store.revision()
+            services = {s.id: s for s in self.store.list_services()}
+            index = self._load_saved(revision)
+            if index is None:
+                logger.info("building the search index for %d services", len(services))
+                index = HybridIndex(self.embedder)
+                index.upsert_many({sid: passages_for(s) for sid, s in services.items()})
+                self._save(index, revision)
+            self._index, self._services, self.revision = index, services, revision
+
+    def _load_saved(self, revision: int) -> HybridIndex | None:
+        meta_path = self.index_dir / _META_FILE
+        if not meta_path.exists():
+            return None
+        try:
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            if meta.get("revision") != revision or meta.get("store") != self.store.url:
+                logger.info("saved search index is stale; rebuilding")
+                return None
+            return HybridIndex.load(self.index_dir, self.embedder)
+        except Exception:  # a damaged or foreign index is rebuilt, never trusted
+            logger.warning("saved search index unusable; rebuilding", exc_info=True)
+            return None
+
+    def _save(self, index: HybridIndex, revision: int) -> None:
+        self.index_dir.mkdir(parents=True, exist_ok=True)
+        index.save(self.index_dir)
+        meta = {"revision": revision, "store": self.store.url, "embedder": self.embedder.name}
+        tmp = self.index_dir / (_META_FILE + ".tmp")
+        tmp.write_text(json.dumps(meta), encoding="utf-8")
+        tmp.replace(self.index_dir / _META_FILE)
+
+    @property
+    def ready(self) -> bool:
+        return self._index is not None
+
+    def __len__(self) -> int:
+        return len(self._services)
+
+    # --- live updates ------------------------------------------------------------
+
+    def refresh_service(self, service_id: str) -> None:
+        """Bring one service's passages in line with the store after an editor's change."""
+        index = self._require_index()
+        with self._lock:
+            try:
+                service = self.store.get(service_id)
+            except ServiceNotFoundError:
+                index.remove(service_id)
+                self._services = {k: v for k, v in self._services.items() if k != service_id}
+            else:
+                index.upsert(service_id, passages_for(service))
+                self._services = {**self._services, service_id: service}
+            self.revision = self.store.revision()
+            self._save(index, self.revision)
+
+    def refresh_all(self) -> None:
+        """After a bulk import: rebuild from the store."""
+        with self._lock:
+            meta = self.index_dir / _META_FILE
+            meta.unlink(missing_ok=True)
+            self.load_or_build()
+
+    # --- reading -----------------------------------------------------------------
+
+    def _require_index(self) -> HybridIndex:
+        if self._index is None:
+            raise RuntimeError("the catalogue search index is not loaded yet")
+        return self._index
+
+    def search(self, query: str, k: int = 5) -> list[ServiceMatch]:
+        hits = self._require_index().search(query, k=k)
+        services = self._services
+        return [ServiceMatch(services[hit.doc_id], hit) for hit in hits if hit.doc_id in services]
+
+    def get(self, service_id: str) -> Service | None:
+        return self._services.get(service_id)
+
+    def by_life_event(self, event: LifeEvent) -> list[Service]:
+        return sorted(
+            (s for s in self._services.values() if event in s.life_events), key=lambda s: s.title.en
+        )

@@ -1,0 +1,302 @@
+"""The catalogue store: services in SQL, every change kept as a version.
+
+SQLite by default, any SQLAlchemy URL (PostgreSQL) in production. The current
+state of a service lives in ``services``; ``service_versions`` keeps each
+change with who made it, when, and which fields changed, so an editor can see
+the history and restore any earlier version.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    create_engine,
+    event,
+    func,
+    select,
+)
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+
+from knowledge.schema import Service
+
+__all__ = [
+    "CatalogueStore",
+    "ChangeKind",
+    "ServiceExistsError",
+    "ServiceNotFoundError",
+    "StaleVersionError",
+    "VersionRecord",
+]
+
+ChangeKind = Literal["create", "update", "delete", "restore", "import"]
+
+
+class ServiceNotFoundError(LookupError):
+    """No service (or no such version) with that id."""
+
+
+class ServiceExistsError(ValueError):
+    """Creating a service whose id is already taken."""
+
+
+class StaleVersionError(ValueError):
+    """An editor saved over a newer version than the one they opened."""
+
+
+class _Base(DeclarativeBase):
+    pass
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class _ServiceRow(_Base):
+    __tablename__ = "services"
+
+    id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    data: Mapped[str] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    updated_by: Mapped[str] = mapped_column(String(120))
+
+
+class _VersionRow(_Base):
+    __tablename__ = "service_versions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    service_id: Mapped[str] = mapped_column(ForeignKey("services.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    change: Mapped[str] = mapped_column(String(16))
+    data: Mapped[str] = mapped_column(Text)
+    changed_fields: Mapped[str] = mapped_column(Text, default="[]")
+    author: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+@dataclass(frozen=True)
+class VersionRecord:
+    """One entry of a service's history, as an editor sees it."""
+
+    service_id: str
+    version: int
+    change: str
+    author: str
+    created_at: dt.datetime
+    changed_fields: list[str]
+    service: Service
+
+
+def _dump(service: Service) -> str:
+    return json.dumps(service.model_dump(mode="json"), ensure_ascii=False, sort_keys=True)
+
+
+def _changed_fields(old: dict[str, Any] | None, new: dict[str, Any]) -> list[str]:
+    if old is None:
+        return sorted(new)
+    return sorted(key for key in set(old) | set(new) if old.get(key) != new.get(key))
+
+
+def _sqlite_pragmas(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")  # readers never wait for an editor's write
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+
+class CatalogueStore:
+    """Versioned CRUD over the catalogue; safe to share between threads."""
+
+    def __init__(self, url: str) -> None:
+        if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
+            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        self.url = url
+        self.engine = create_engine(url, future=True)
+        if self.engine.dialect.name == "sqlite":
+            _sqlite_pragmas(self.engine)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        _Base.metadata.create_all(self.engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def _session(self) -> Iterator[Session]:
+        with self._sessions.begin() as session:
+            yield session
+
+    # --- reading -----------------------------------------------------------------
+
+    def count(self) -> int:
+        with self._session() as session:
+            return session.scalar(select(func.count()).select_from(_ServiceRow).where(~_ServiceRow.deleted)) or 0
+
+    def revision(self) -> int:
+        """A number that grows with every change: the search index compares it to know if it is stale."""
+        with self._session() as session:
+            return session.scalar(select(func.max(_VersionRow.id))) or 0
+
+    def list_services(self) -> list[Service]:
+        with self._session() as session:
+            rows = session.scalars(select(_ServiceRow).where(~_ServiceRow.deleted).order_by(_ServiceRow.id))
+            return [Service.model_validate_json(row.data) for row in rows]
+
+    def get(self, service_id: str) -> Service:
+        with self._session() as session:
+            row = session.get(_ServiceRow, service_id)
+            if row is None or row.deleted:
+                raise ServiceNotFoundError(f"no service with id {service_id!r}")
+            return Service.model_validate_json(row.data)
+
+    def current_version(self, service_id: str) -> int:
+        with self._session() as session:
+            row = session.get(_ServiceRow, service_id)
+            if row is None:
+                raise ServiceNotFoundError(f"no service with id {service_id!r}")
+            return row.version
+
+    def history(self, service_id: str) -> list[VersionRecord]:
+        with self._session() as session:
+            rows = list(
+                session.scalars(
+                    select(_VersionRow).where(_VersionRow.service_id == service_id).order_by(_VersionRow.version)
+                )
+            )
+        if not rows:
+            raise ServiceNotFoundError(f"no service with id {service_id!r}")
+        return [
+            VersionRecord(
+                service_id=row.service_id,
+                version=row.version,
+                change=row.change,
+                author=row.author,
+                created_at=row.created_at,
+                changed_fields=json.loads(row.changed_fields),
+                service=Service.model_validate_json(row.data),
+            )
+            for row in rows
+        ]
+
+    # --- changing ----------------------------------------------------------------
+
+    def _record(
+        self, session: Session, row: _ServiceRow, change: ChangeKind, author: str, old: dict[str, Any] | None
+    ) -> None:
+        new = json.loads(row.data)
+        session.add(
+            _VersionRow(
+                service_id=row.id,
+                version=row.version,
+                change=change,
+                data=row.data,
+                changed_fields=json.dumps(_changed_fields(old, new) if change != "delete" else []),
+                author=author,
+                created_at=row.updated_at,
+            )
+        )
+
+    def create(self, service: Service, author: str) -> int:
+        with self._session() as session:
+            row = session.get(_ServiceRow, service.id, with_for_update=True)
+            if row is not None and not row.deleted:
+                raise ServiceExistsError(f"a service with id {service.id!r} already exists")
+            if row is None:
+                row = _ServiceRow(id=service.id, version=0, deleted=False, data="{}", updated_by=author)
+                session.add(row)
+                session.flush()
+                old = None
+            else:
+                old = json.loads(row.data)
+            row.data, row.version, row.deleted = _dump(service), row.version + 1, False
+            row.updated_at, row.updated_by = _now(), author
+            self._record(session, row, "create", author, old)
+            return row.version
+
+    def update(self, service: Service, author: str, expected_version: int | None = None) -> int:
+        with self._session() as session:
+            row = session.get(_ServiceRow, service.id, with_for_update=True)
+            if row is None or row.deleted:
+                raise ServiceNotFoundError(f"no service with id {service.id!r}")
+            if expected_version is not None and expected_version != row.version:
+                raise StaleVersionError(
+                    f"service {service.id!r} is at version {row.version}, not {expected_version}; "
+                    "reload it and apply your change again"
+                )
+            old = json.loads(row.data)
+            row.data, row.version = _dump(service), row.version + 1
+            row.updated_at, row.updated_by = _now(), author
+            self._record(session, row, "update", author, old)
+            return row.version
+
+    def delete(self, service_id: str, author: str) -> int:
+        with self._session() as session:
+            row = session.get(_ServiceRow, service_id, with_for_update=True)
+            if row is None or row.deleted:
+                raise ServiceNotFoundError(f"no service with id {service_id!r}")
+            row.deleted, row.version = True, row.version + 1
+            row.updated_at, row.updated_by = _now(), author
+            self._record(session, row, "delete", author, None)
+            return row.version
+
+    def restore(self, service_id: str, version: int, author: str) -> Service:
+        """Make an earlier version current again (also undeletes); recorded as a new version."""
+        with self._session() as session:
+            row = session.get(_ServiceRow, service_id, with_for_update=True)
+            if row is None:
+                raise ServiceNotFoundError(f"no service with id {service_id!r}")
+            old_row = session.scalar(
+                select(_VersionRow).where(_VersionRow.service_id == service_id, _VersionRow.version == version)
+            )
+            if old_row is None:
+                raise ServiceNotFoundError(f"service {service_id!r} has no version {version}")
+            old = json.loads(row.data)
+            row.data, row.deleted, row.version = old_row.data, False, row.version + 1
+            row.updated_at, row.updated_by = _now(), author
+            self._record(session, row, "restore", author, old)
+            return Service.model_validate_json(row.data)
+
+    def import_services(self, services: Iterable[Service], author: str) -> dict[str, int]:
+        """Create or update many services in one transaction; unchanged ones are left alone."""
+        counts = {"created": 0, "updated": 0, "unchanged": 0}
+        with self._session() as session:
+            for service in services:
+                data = _dump(service)
+                row = session.get(_ServiceRow, service.id, with_for_update=True)
+                if row is not None and not row.deleted and row.data == data:
+                    counts["unchanged"] += 1
+                    continue
+                old = None if row is None or row.deleted else json.loads(row.data)
+                if row is None:
+                    row = _ServiceRow(id=service.id, version=0, data="{}", updated_by=author, deleted=False)
+                    session.add(row)
+                    session.flush()
+                counts["created" if old is None else "updated"] += 1
+                row.data, row.deleted, row.version = data, False, row.version + 1
+                row.updated_at, row.updated_by = _now(), author
+                self._record(session, row, "import", author, old)
+        return counts
+
+    def seed_if_empty(self, services: Iterable[Service], author: str = "seed") -> bool:
+        with self._session() as session:
+            if session.scalar(select(func.count()).select_from(_ServiceRow)):
+                return False
+        self.import_services(services, author)
+        return True

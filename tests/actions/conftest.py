@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+import pytest
+
+from knowledge.service_search import CatalogueSearch
+from knowledge.store import CatalogueStore
+
+
+@pytest.fixture(scope="session")
+def catalogue(tmp_path_factory, seed_services, embedder):
+    """The seed catalogue in a real SQLite file with a real FAISS index."""
+    tmp = tmp_path_factory.mktemp("catalogue")
+    store = CatalogueStore(f"sqlite:///{tmp / 'catalogue.db'}")
+    store.import_services(seed_services, "test")
+    search = CatalogueSearch(store, embedder, tmp / "index")
+    search.load_or_build()
+    yield search
+    store.close()

@@ -1,0 +1,60 @@
+"""Helpers shared by test modules (fixtures live in the conftest files)."""
+
+from __future__ import annotations
+
+import socket
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import uvicorn
+
+from bot.settings import Settings
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def make_settings(tmp: Path, rasa_port: int | None = None, gateway_port: int | None = None) -> Settings:
+    return Settings.model_validate(
+        {
+            "environment": "test",
+            "rasa": {"url": f"http://127.0.0.1:{rasa_port or free_port()}", "timeout_seconds": 60},
+            "gateway": {"host": "127.0.0.1", "port": gateway_port or free_port()},
+            "store": {"url": f"sqlite:///{tmp / 'catalogue.db'}"},
+            "search": {"index_dir": str(tmp / "index")},
+        }
+    )
+
+
+@dataclass
+class LiveStack:
+    settings: Settings
+    base_url: str
+    app_state: object
+
+    def chat(self, sender: str, text: str, **extra: object) -> dict:
+        response = httpx.post(f"{self.base_url}/api/chat", json={"sender": sender, "text": text, **extra}, timeout=90)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+
+class ThreadedServer(uvicorn.Server):
+    def install_signal_handlers(self) -> None:  # the test process keeps its own handlers
+        pass
+
+
+
+
+def wait_until(predicate: Callable[[], bool], timeout: float = 10.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return False
