@@ -43,7 +43,10 @@ def service_summary_text(service: Service, lang: Lang) -> str:
     note = verify_note(service, ["documents", "fees", "processing_time", "where_to_apply"], lang)
     if note:
         lines += ["", note]
-    lines += ["", text("source_line", lang, url=str(service.source_url), date=service.last_reviewed.isoformat())]
+    lines += [
+        "",
+        text("source_line", lang, url=str(service.source_url), date=service.last_reviewed.isoformat()),
+    ]
     return "\n".join(lines)
 
 

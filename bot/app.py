@@ -10,10 +10,11 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from bot.api import actions_endpoint, chat, health
+from bot.api import actions_endpoint, health
 from bot.api.errors import ApiError, api_error_handler, validation_error_handler
 from bot.runtime import Runtime
 from bot.settings import Settings, get_settings
+from channels.web import chat_api
 
 __all__ = ["create_app"]
 
@@ -39,12 +40,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.add_exception_handler(ApiError, api_error_handler)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, validation_error_handler)  # type: ignore[arg-type]
-    app.include_router(chat.router)
+    app.include_router(chat_api.router)
     app.include_router(health.router)
     app.include_router(actions_endpoint.router)
 
     @app.get("/", include_in_schema=False)
     async def root(request: Request) -> JSONResponse:
-        return JSONResponse({"service": "citizenbot", "chat": "/api/chat", "health": "/health", "docs": "/docs"})
+        return JSONResponse(
+            {"service": "citizenbot", "chat": "/api/chat", "health": "/health", "docs": "/docs"}
+        )
 
     return app

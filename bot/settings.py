@@ -18,7 +18,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 __all__ = ["PROJECT_ROOT", "Settings", "get_settings"]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-_DEV_EDITOR_TOKEN = "dev-editor-token"  # noqa: S105 - refused outside development
+_DEV_EDITOR_TOKEN = "dev-editor-token"
 
 
 class RasaSettings(BaseModel):

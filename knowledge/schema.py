@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
 
 __all__ = [
+    "VERIFIABLE_FIELDS",
     "Bilingual",
     "BilingualList",
     "FaqEntry",
@@ -21,7 +22,6 @@ __all__ = [
     "Office",
     "Service",
     "ServiceId",
-    "VERIFIABLE_FIELDS",
 ]
 
 Lang = Literal["th", "en"]

@@ -26,7 +26,9 @@ _THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
 _DIGIT_MAP = {thai: str(value) for value, thai in enumerate(_THAI_DIGITS)}
 
 # Above/below vowels and tone marks: typing one twice is always a mistake.
-_COMBINING_MARKS = frozenset("\u0e31\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e3a\u0e47\u0e48\u0e49\u0e4a\u0e4b\u0e4c\u0e4d\u0e4e")
+_COMBINING_MARKS = frozenset(
+    "\u0e31\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e3a\u0e47\u0e48\u0e49\u0e4a\u0e4b\u0e4c\u0e4d\u0e4e"
+)
 # Thai letters and vowels (no digits, no marks): a run of three or more is
 # elongation ("ครับบบบ", "มากกกก", "จ้าาาา"); no Thai word repeats one three times.
 _THAI_LETTER = re.compile(r"[\u0e01-\u0e30\u0e32\u0e33\u0e40-\u0e46]")

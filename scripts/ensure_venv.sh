@@ -5,7 +5,17 @@
 set -euo pipefail
 venv="$1"; python="$2"; lock="$3"; editable="${4:-}"
 stamp="$venv/.citizenbot-lock.sha256"
-fingerprint="$( (sha256sum "$lock"; "$python" -c 'import sys; print(sys.version)'; [[ -n "$editable" ]] && sha256sum "$editable/pyproject.toml") | sha256sum | cut -d' ' -f1)"
+fingerprint_inputs() {
+  sha256sum "$lock"
+  "$python" -c 'import sys; print(sys.version)'
+  if [[ -n "$editable" ]]; then
+    # Only the packaging parts of pyproject.toml matter here, not lint or test settings.
+    "$python" -c 'import json, sys, tomllib
+d = tomllib.load(open(sys.argv[1], "rb"))
+print(json.dumps([d["project"], d.get("tool", {}).get("setuptools")], sort_keys=True))' "$editable/pyproject.toml"
+  fi
+}
+fingerprint="$(fingerprint_inputs | sha256sum | cut -d' ' -f1)"
 
 if [[ -f "$stamp" && "$(cat "$stamp")" == "$fingerprint" && -x "$venv/bin/python" ]]; then
   exit 0

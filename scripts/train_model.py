@@ -57,12 +57,18 @@ def main() -> int:
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     started = time.monotonic()
     command = [
-        args.rasa, "train",
-        "--config", "config.yml",
-        "--domain", "bot/domain.yml",
-        "--data", "bot/data",
-        "--out", str(out),
-        "--fixed-model-name", args.name,
+        args.rasa,
+        "train",
+        "--config",
+        "config.yml",
+        "--domain",
+        "bot/domain.yml",
+        "--data",
+        "bot/data",
+        "--out",
+        str(out),
+        "--fixed-model-name",
+        args.name,
     ]
     result = subprocess.run(command, cwd=ROOT, env=env, check=False)
     if result.returncode != 0 or not model.exists():

@@ -7,12 +7,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import httpx
 import uvicorn
 
 from bot.settings import Settings
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -39,7 +39,9 @@ class LiveStack:
     app_state: object
 
     def chat(self, sender: str, text: str, **extra: object) -> dict:
-        response = httpx.post(f"{self.base_url}/api/chat", json={"sender": sender, "text": text, **extra}, timeout=90)
+        response = httpx.post(
+            f"{self.base_url}/api/chat", json={"sender": sender, "text": text, **extra}, timeout=90
+        )
         assert response.status_code == 200, response.text
         return response.json()
 
@@ -47,8 +49,6 @@ class LiveStack:
 class ThreadedServer(uvicorn.Server):
     def install_signal_handlers(self) -> None:  # the test process keeps its own handlers
         pass
-
-
 
 
 def wait_until(predicate: Callable[[], bool], timeout: float = 10.0) -> bool:

@@ -24,7 +24,9 @@ TRACKER = {
 }
 
 
-def tracker(text: str, language: str = "th", entities: list | None = None, metadata: dict | None = None) -> Tracker:
+def tracker(
+    text: str, language: str = "th", entities: list | None = None, metadata: dict | None = None
+) -> Tracker:
     state = copy.deepcopy(TRACKER)
     state["slots"]["language"] = language
     state["latest_message"]["text"] = text
@@ -95,5 +97,7 @@ def test_browse_unknown_life_event_offers_the_list(catalogue):
 )
 def test_language_slot_follows_the_citizen(text, slot, metadata, expected):
     action = ValidateSlotMappings()
-    result = asyncio.run(action.extract_language(CollectingDispatcher(), tracker(text, slot, metadata=metadata), {}))
+    result = asyncio.run(
+        action.extract_language(CollectingDispatcher(), tracker(text, slot, metadata=metadata), {})
+    )
     assert result == expected

@@ -3,22 +3,17 @@ subprocess, and the gateway on a real port (Rasa calls its action endpoint)."""
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import threading
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import pytest
 import uvicorn
 
 from bot.app import create_app
-from bot.settings import PROJECT_ROOT, Settings
+from bot.settings import PROJECT_ROOT
 from bot.supervisor import ManagedProcess, rasa_command, rasa_environment, wait_for_http
-
 from tests.support import LiveStack, ThreadedServer, make_settings
 
 RASA_STARTUP_SECONDS = 300
@@ -42,7 +37,9 @@ def live_stack(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) ->
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    rasa = ManagedProcess("rasa", rasa_command(settings), rasa_environment(settings), tmp / "rasa.log").start()
+    rasa = ManagedProcess(
+        "rasa", rasa_command(settings), rasa_environment(settings), tmp / "rasa.log"
+    ).start()
     base_url = f"http://127.0.0.1:{settings.gateway.port}"
     try:
         ready = wait_for_http(f"{base_url}/health", RASA_STARTUP_SECONDS, alive=lambda: rasa.running)

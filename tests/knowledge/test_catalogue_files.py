@@ -13,7 +13,7 @@ def test_yaml_and_json_export_import_back_unchanged(seed_services, tmp_path):
 def test_malformed_yaml_names_the_file(tmp_path):
     path = tmp_path / "broken.yaml"
     path.write_text("- id: x\n  title: [unclosed\n", encoding="utf-8")
-    with pytest.raises(CatalogueFileError, match="broken.yaml: not valid YAML"):
+    with pytest.raises(CatalogueFileError, match=r"broken\.yaml: not valid YAML"):
         load_services(path)
 
 

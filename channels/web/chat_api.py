@@ -62,7 +62,9 @@ async def chat(request: Request, runtime: RuntimeDep) -> ChatResponse:
     limit = runtime.settings.gateway.max_message_chars
     body = await request.body()
     if len(body) > limit * 4 + 1024:
-        raise ApiError(413, "too_large", f"The request is too large; a message may have at most {limit} characters.")
+        raise ApiError(
+            413, "too_large", f"The request is too large; a message may have at most {limit} characters."
+        )
     try:
         decoded = body.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -76,7 +78,9 @@ async def chat(request: Request, runtime: RuntimeDep) -> ChatResponse:
     try:
         parsed = ChatRequest.model_validate(data)
     except ValidationError as error:
-        details = [{"field": ".".join(map(str, e["loc"])) or "body", "problem": e["msg"]} for e in error.errors()]
+        details = [
+            {"field": ".".join(map(str, e["loc"])) or "body", "problem": e["msg"]} for e in error.errors()
+        ]
         raise ApiError(422, "invalid_request", "The request is not valid.", details) from error
     if len(parsed.text) > limit:
         raise ApiError(

@@ -1,0 +1,1 @@
+"""The web channel: the JSON chat API (and, later, the embeddable widget)."""

@@ -1,0 +1,102 @@
+"""Exact inner-product search over unit vectors: faiss ``IndexIDMap2(IndexFlatIP)``.
+
+Why flat: a national service catalogue is thousands of documents, tens of thousands of passages;
+exact search over that is a millisecond or two, needs no training and never drifts as editors
+change content. ``IDMap2`` (not ``IDMap``) because we read vectors back by id to score every
+passage of a candidate document.
+
+faiss accepts a duplicate id silently and then keeps both vectors, so :meth:`DenseIndex.replace`
+always removes before it adds. Nothing here is synchronised: :class:`knowledge.hybrid.HybridIndex`
+holds a readers-writer lock around it (faiss searches themselves are thread-safe).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+__all__ = ["DenseIndex"]
+
+
+def _faiss() -> Any:
+    # Imported lazily: faiss loads OpenMP and BLAS, which importing this module should not.
+    import faiss
+
+    return faiss
+
+
+def _ids(ids: Any) -> np.ndarray:
+    return np.ascontiguousarray(np.asarray(ids, dtype=np.int64).reshape(-1))
+
+
+class DenseIndex:
+    """One vector per passage id (int64); cosine similarity because rows are L2-normalised."""
+
+    def __init__(self, dimension: int, index: Any = None) -> None:
+        if dimension <= 0:
+            raise ValueError("dimension must be positive")
+        self.dimension = dimension
+        if index is None:
+            faiss = _faiss()
+            index = faiss.IndexIDMap2(faiss.IndexFlatIP(dimension))
+        elif index.d != dimension:
+            raise ValueError(f"faiss index has dimension {index.d}, expected {dimension}")
+        self._index = index
+
+    def __len__(self) -> int:
+        return int(self._index.ntotal)
+
+    def _check(self, vectors: np.ndarray) -> np.ndarray:
+        array = np.ascontiguousarray(np.asarray(vectors, dtype=np.float32))
+        if array.ndim != 2 or array.shape[1] != self.dimension:
+            raise ValueError(f"expected vectors of shape (n, {self.dimension}), got {array.shape}")
+        return array
+
+    def add(self, ids: Any, vectors: np.ndarray) -> None:
+        """Append vectors; ids must be new (use :meth:`replace` otherwise)."""
+        array, id_array = self._check(vectors), _ids(ids)
+        if len(array) != len(id_array):
+            raise ValueError(f"{len(id_array)} ids for {len(array)} vectors")
+        if len(array):
+            self._index.add_with_ids(array, id_array)
+
+    def remove(self, ids: Any) -> int:
+        """Drop vectors by id; unknown ids are ignored. Returns how many vectors went."""
+        id_array = _ids(ids)
+        if not len(id_array):
+            return 0
+        selector = _faiss().IDSelectorBatch(id_array)
+        return int(self._index.remove_ids(selector))
+
+    def replace(self, remove_ids: Any, add_ids: Any, vectors: np.ndarray) -> None:
+        """Remove-then-add, the only safe update with faiss (duplicate ids would both stay)."""
+        self.remove(remove_ids)
+        self.add(add_ids, vectors)
+
+    def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Top-``k`` (scores, ids) per query row; missing slots have id -1."""
+        array = self._check(queries)
+        k = min(k, len(self))
+        if k <= 0:
+            return np.zeros((len(array), 0), dtype=np.float32), np.zeros((len(array), 0), dtype=np.int64)
+        scores, ids = self._index.search(array, k)
+        return scores, ids
+
+    def vectors(self, ids: Any) -> np.ndarray:
+        """Stored vectors by id, in the given order (raises for unknown ids)."""
+        id_array = _ids(ids)
+        if not len(id_array):
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return np.asarray(self._index.reconstruct_batch(id_array), dtype=np.float32)
+
+    def clone(self) -> DenseIndex:
+        return DenseIndex(self.dimension, _faiss().clone_index(self._index))
+
+    def save(self, path: Path) -> None:
+        _faiss().write_index(self._index, str(path))
+
+    @classmethod
+    def load(cls, path: Path, dimension: int) -> DenseIndex:
+        return cls(dimension, _faiss().read_index(str(path)))
