@@ -113,13 +113,21 @@ def _changed_fields(old: dict[str, Any] | None, new: dict[str, Any]) -> list[str
 
 
 def _sqlite_pragmas(engine: Engine) -> None:
+    """WAL for concurrent readers, and BEGIN IMMEDIATE so two editors never both
+    read version N and both write N+1: SQLite has no SELECT ... FOR UPDATE."""
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # SQLAlchemy's "begin" event issues BEGIN
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")  # readers never wait for an editor's write
+        cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA busy_timeout=10000")
         cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 class CatalogueStore:

@@ -10,7 +10,8 @@ from nlu.language import detect_language, reply_language
         ("How do I renew my passport?", "en"),
         ("ขอ passport ใหม่", "mixed"),
         ("ต่อ driving license ที่ไหน", "mixed"),
-        ("ทำบัตร ATM หาย", "th"),  # a short acronym does not make it mixed
+        ("ทำบัตร ATM หาย", "mixed"),
+        ("ต่ออายุบัตรประชาชนที่เขตบางรัก ชั้น 2 ห้อง B", "th"),  # one stray letter is not English
         ("Where is the อำเภอ office for my house registration?", "en"),
     ],
 )
