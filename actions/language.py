@@ -41,3 +41,8 @@ class ValidateSlotMappings(ValidationAction):
         previous = tracker.get_slot("language") or "th"
         detected = detect_language(text, default="th" if previous == "th" else "en")
         return {"language": reply_language(detected)}
+
+    async def validate_language(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return {"language": value if value in ("th", "en") else None}

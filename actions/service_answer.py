@@ -31,7 +31,9 @@ def service_summary_text(service: Service, lang: Lang) -> str:
     documents = [doc.get(lang) for doc in service.documents]
     shown = documents[:_MAX_DOCUMENTS_IN_TEXT]
     more = len(documents) - len(shown)
-    lines = [service.title.get(lang), service.summary.get(lang), "", f"{text('documents', lang)}:"]
+    # Single newlines only: Rasa's REST channel splits a text on blank lines into separate
+    # messages, and LINE allows at most five per reply.
+    lines = [service.title.get(lang), service.summary.get(lang), f"{text('documents', lang)}:"]
     lines += [f"• {doc}" for doc in shown]
     if more > 0:
         lines.append(f"• (+{more} " + ("รายการ)" if lang == "th" else "more)"))
@@ -42,11 +44,8 @@ def service_summary_text(service: Service, lang: Lang) -> str:
     ]
     note = verify_note(service, ["documents", "fees", "processing_time", "where_to_apply"], lang)
     if note:
-        lines += ["", note]
-    lines += [
-        "",
-        text("source_line", lang, url=str(service.source_url), date=service.last_reviewed.isoformat()),
-    ]
+        lines.append(note)
+    lines.append(text("source_line", lang, url=str(service.source_url), date=service.last_reviewed.isoformat()))
     return "\n".join(lines)
 
 

@@ -40,7 +40,7 @@ import numpy as np
 
 from knowledge.dense import DenseIndex
 from knowledge.embedders import Embedder
-from knowledge.lexical import LexicalIndex, LexicalQuery, TermBridge, lexical_terms
+from knowledge.lexical import VIEW_SEPARATOR, LexicalIndex, LexicalQuery, TermBridge, lexical_terms
 
 __all__ = [
     "MODES",
@@ -54,7 +54,6 @@ __all__ = [
 
 MODES = ("hybrid", "dense", "lexical")
 FORMAT_VERSION = 1
-VIEW_SEPARATOR = "#"  # "summary#chunk": a derived view of the "summary" text
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ import numpy as np
 
 __all__ = ["LexicalIndex", "LexicalQuery", "TermBridge", "lexical_terms"]
 
+VIEW_SEPARATOR = "#"  # "body#chunk" is a derived view of the "body" text, not new words
 _HAS_WORD_CHAR = re.compile(r"\w")
 _ASCII_WORD = re.compile(r"[a-z][a-z'-]*")
 
@@ -99,7 +100,10 @@ class LexicalIndex:
     # ----- building -----------------------------------------------------------------------------
 
     def field_weight(self, field: str) -> float:
-        return self.field_weights.get(field, self.default_field_weight)
+        """Listed weight, else 0 for a view ("body#chunk" repeats "body"), else the default."""
+        if field in self.field_weights:
+            return self.field_weights[field]
+        return 0.0 if VIEW_SEPARATOR in field else self.default_field_weight
 
     def document_terms(self, fields: Iterable[tuple[str, str]]) -> dict[str, float]:
         """Weighted term frequencies of one document from ``(field, text)`` pairs; tokenises, so slow-ish."""

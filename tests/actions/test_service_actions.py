@@ -51,6 +51,14 @@ def test_answer_gives_text_card_and_sets_the_service(catalogue):
     assert card["links"][-1]["url"].startswith("https://")
 
 
+def test_answer_text_is_one_message_on_every_channel(catalogue, seed_services):
+    from actions.service_answer import service_summary_text
+
+    for service in seed_services:
+        for lang in ("th", "en"):
+            assert "\n\n" not in service_summary_text(service, lang)  # Rasa would split it
+
+
 def test_english_answer_is_in_english(catalogue):
     _, messages = run(ActionAnswerService(catalogue, 0.35), tracker("How do I renew my passport?", "en"))
     assert "passport" in messages[0]["text"].lower()
