@@ -22,7 +22,12 @@ def verify_note(service: Service, fields: list[str], lang: Lang) -> str | None:
     if not flagged:
         return None
     names = [text(field, lang).lower() if lang == "en" else text(field, lang) for field in flagged]
-    joined = ", ".join(names) if lang == "en" else " ".join(names)
+    if len(names) == 1:
+        joined = names[0]
+    elif lang == "en":
+        joined = ", ".join(names[:-1]) + " and " + names[-1]
+    else:
+        joined = " ".join(names[:-1]) + " และ" + names[-1]
     return text("verify_note", lang, fields=joined)
 
 

@@ -10,7 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from bot.api import actions_endpoint, health
+from bot.api import actions_endpoint, editor, health
 from bot.api.errors import ApiError, api_error_handler, validation_error_handler
 from bot.runtime import Runtime
 from bot.settings import Settings, get_settings
@@ -22,6 +22,7 @@ __all__ = ["create_app"]
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per Rasa call is noise
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -43,6 +44,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(chat_api.router)
     app.include_router(health.router)
     app.include_router(actions_endpoint.router)
+    app.include_router(editor.router)
 
     @app.get("/", include_in_schema=False)
     async def root(request: Request) -> JSONResponse:

@@ -99,7 +99,7 @@ def rasa_command(settings: Settings) -> list[str]:
 def gateway_command(settings: Settings) -> list[str]:
     return [
         sys.executable, "-m", "uvicorn", "bot.app:create_app", "--factory",
-        "--host", settings.gateway.host, "--port", str(settings.gateway.port),
+        "--host", settings.gateway.host, "--port", str(settings.gateway.port), "--no-access-log",
     ]  # fmt: skip
 
 

@@ -475,12 +475,10 @@ class HybridIndex:
 
     def save(self, directory: Path) -> None:
         """Write a new version beside the old one, then switch ``CURRENT`` to it with one rename."""
-        import faiss
-
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
         with self._lock.read():  # snapshot in memory; writing files must not block editors
-            dense_bytes = faiss.serialize_index(self._dense._index)
+            dense_bytes = self._dense.serialize()
             passages = [
                 {"pid": pid, **asdict(self._passages[pid])}
                 for pids in self._doc_pids.values()
@@ -501,7 +499,7 @@ class HybridIndex:
         staging = directory / f".staging-{version}"
         staging.mkdir()
         try:
-            np.asarray(dense_bytes).tofile(staging / "dense.faiss")
+            dense_bytes.tofile(staging / "dense.faiss")
             _write_text(staging / "passages.jsonl", "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in passages))
             _write_text(staging / "lexical.json", json.dumps(lexical_state, ensure_ascii=False))
             if term_vectors is not None:

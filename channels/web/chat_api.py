@@ -6,13 +6,13 @@ error: not UTF-8, not JSON, wrong shape, empty or too long text.
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any, Literal
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from bot.api.body import parse_json_body
 from bot.api.deps import RuntimeDep
 from bot.api.errors import ApiError
 from bot.turn import TurnRequest, run_turn
@@ -60,28 +60,7 @@ class ChatResponse(BaseModel):
 )
 async def chat(request: Request, runtime: RuntimeDep) -> ChatResponse:
     limit = runtime.settings.gateway.max_message_chars
-    body = await request.body()
-    if len(body) > limit * 4 + 1024:
-        raise ApiError(
-            413, "too_large", f"The request is too large; a message may have at most {limit} characters."
-        )
-    try:
-        decoded = body.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise ApiError(400, "invalid_encoding", "The request body must be UTF-8 encoded JSON.") from error
-    try:
-        data = json.loads(decoded)
-    except json.JSONDecodeError as error:
-        raise ApiError(
-            400, "malformed_json", f"The request body is not valid JSON: {error.msg} at position {error.pos}."
-        ) from error
-    try:
-        parsed = ChatRequest.model_validate(data)
-    except ValidationError as error:
-        details = [
-            {"field": ".".join(map(str, e["loc"])) or "body", "problem": e["msg"]} for e in error.errors()
-        ]
-        raise ApiError(422, "invalid_request", "The request is not valid.", details) from error
+    parsed = await parse_json_body(request, ChatRequest, max_bytes=limit * 4 + 1024)
     if len(parsed.text) > limit:
         raise ApiError(
             422,

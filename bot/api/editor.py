@@ -1,0 +1,216 @@
+"""``/api/admin/...``: the editor API for keeping the catalogue current.
+
+Every change is versioned in the store (who, when, which fields) and applied to
+the live search index before the response returns, so it is searchable at once,
+without retraining Rasa or restarting anything. Protected by a bearer token.
+"""
+
+from __future__ import annotations
+
+import hmac
+from typing import Annotated, Any, Literal
+
+import yaml
+from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import PlainTextResponse
+from pydantic import BaseModel, ValidationError
+
+from bot.api.body import decode_body, loads_json, parse_json_body, validation_details
+from bot.api.deps import RuntimeDep
+from bot.api.errors import ApiError
+from bot.runtime import Runtime
+from knowledge.catalogue_files import CatalogueFileError, dump_services, parse_services
+from knowledge.schema import Service
+from knowledge.store import ServiceExistsError, ServiceNotFoundError, StaleVersionError, VersionRecord
+
+__all__ = ["router"]
+
+_MAX_SERVICE_BYTES = 512 * 1024
+_MAX_IMPORT_BYTES = 20 * 1024 * 1024
+
+
+def require_editor(
+    runtime: RuntimeDep,
+    authorization: Annotated[str | None, Header()] = None,
+    x_editor: Annotated[str | None, Header(max_length=120)] = None,
+) -> str:
+    """Check the bearer token; the editor's name (X-Editor header) goes into the history."""
+    expected = runtime.settings.editor.token.get_secret_value()
+    scheme, _, token = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(token.encode(), expected.encode()):
+        raise ApiError(401, "unauthorized", "A valid editor token is required (Authorization: Bearer <token>).")
+    return (x_editor or "editor").strip() or "editor"
+
+
+EditorDep = Annotated[str, Depends(require_editor)]
+router = APIRouter(prefix="/api/admin", tags=["editor"])
+
+
+class ServiceSummary(BaseModel):
+    id: str
+    title_th: str
+    title_en: str
+    version: int
+    last_reviewed: str
+    to_verify: list[str]
+
+
+class ChangeResult(BaseModel):
+    id: str
+    version: int
+    searchable: bool = True
+
+
+class VersionOut(BaseModel):
+    version: int
+    change: str
+    author: str
+    created_at: str
+    changed_fields: list[str]
+    service: dict[str, Any]
+
+
+def _version_out(record: VersionRecord) -> VersionOut:
+    return VersionOut(
+        version=record.version,
+        change=record.change,
+        author=record.author,
+        created_at=record.created_at.isoformat(),
+        changed_fields=record.changed_fields,
+        service=record.service.model_dump(mode="json"),
+    )
+
+
+def _not_found(error: LookupError) -> ApiError:
+    return ApiError(404, "not_found", str(error).strip("'\""))
+
+
+async def _apply(runtime: Runtime, service_id: str) -> None:
+    await run_in_threadpool(runtime.wait_until_loaded, 120.0)
+    await run_in_threadpool(runtime.catalogue.refresh_service, service_id)
+
+
+@router.get("/services", response_model=list[ServiceSummary])
+def list_services(runtime: RuntimeDep, _editor: EditorDep) -> list[ServiceSummary]:
+    return [
+        ServiceSummary(
+            id=s.id,
+            title_th=s.title.th,
+            title_en=s.title.en,
+            version=runtime.store.current_version(s.id),
+            last_reviewed=s.last_reviewed.isoformat(),
+            to_verify=s.to_verify,
+        )
+        for s in runtime.store.list_services()
+    ]
+
+
+@router.get("/services/{service_id}")
+def get_service(service_id: str, runtime: RuntimeDep, _editor: EditorDep) -> dict[str, Any]:
+    try:
+        service = runtime.store.get(service_id)
+    except ServiceNotFoundError as error:
+        raise _not_found(error) from error
+    return {"version": runtime.store.current_version(service_id), "service": service.model_dump(mode="json")}
+
+
+@router.post("/services", status_code=201, response_model=ChangeResult)
+async def create_service(request: Request, runtime: RuntimeDep, editor: EditorDep) -> ChangeResult:
+    service = await parse_json_body(request, Service, _MAX_SERVICE_BYTES)
+    try:
+        version = await run_in_threadpool(runtime.store.create, service, editor)
+    except ServiceExistsError as error:
+        raise ApiError(409, "already_exists", str(error)) from error
+    await _apply(runtime, service.id)
+    return ChangeResult(id=service.id, version=version)
+
+
+@router.put("/services/{service_id}", response_model=ChangeResult)
+async def update_service(
+    service_id: str,
+    request: Request,
+    runtime: RuntimeDep,
+    editor: EditorDep,
+    expected_version: Annotated[int | None, Query(ge=1, description="Refuse if the service moved on")] = None,
+) -> ChangeResult:
+    service = await parse_json_body(request, Service, _MAX_SERVICE_BYTES)
+    if service.id != service_id:
+        raise ApiError(
+            422,
+            "invalid_request",
+            "The request is not valid.",
+            [{"field": "id", "problem": f"id {service.id!r} does not match the URL ({service_id!r})"}],
+        )
+    try:
+        version = await run_in_threadpool(runtime.store.update, service, editor, expected_version)
+    except ServiceNotFoundError as error:
+        raise _not_found(error) from error
+    except StaleVersionError as error:
+        raise ApiError(409, "stale_version", str(error)) from error
+    await _apply(runtime, service_id)
+    return ChangeResult(id=service_id, version=version)
+
+
+@router.delete("/services/{service_id}", response_model=ChangeResult)
+async def delete_service(service_id: str, runtime: RuntimeDep, editor: EditorDep) -> ChangeResult:
+    try:
+        version = await run_in_threadpool(runtime.store.delete, service_id, editor)
+    except ServiceNotFoundError as error:
+        raise _not_found(error) from error
+    await _apply(runtime, service_id)
+    return ChangeResult(id=service_id, version=version)
+
+
+@router.get("/services/{service_id}/versions", response_model=list[VersionOut])
+def service_history(service_id: str, runtime: RuntimeDep, _editor: EditorDep) -> list[VersionOut]:
+    try:
+        return [_version_out(record) for record in runtime.store.history(service_id)]
+    except ServiceNotFoundError as error:
+        raise _not_found(error) from error
+
+
+@router.post("/services/{service_id}/versions/{version}/restore", response_model=ChangeResult)
+async def restore_version(service_id: str, version: int, runtime: RuntimeDep, editor: EditorDep) -> ChangeResult:
+    try:
+        await run_in_threadpool(runtime.store.restore, service_id, version, editor)
+    except ServiceNotFoundError as error:
+        raise _not_found(error) from error
+    await _apply(runtime, service_id)
+    return ChangeResult(id=service_id, version=runtime.store.current_version(service_id))
+
+
+@router.get("/export")
+def export_catalogue(
+    runtime: RuntimeDep, _editor: EditorDep, format: Literal["yaml", "json"] = "yaml"
+) -> PlainTextResponse:
+    media = "application/json" if format == "json" else "application/yaml"
+    return PlainTextResponse(
+        dump_services(runtime.store.list_services(), format),
+        media_type=media,
+        headers={"Content-Disposition": f'attachment; filename="catalogue.{format}"'},
+    )
+
+
+@router.post("/import")
+async def import_catalogue(request: Request, runtime: RuntimeDep, editor: EditorDep) -> dict[str, int]:
+    """Create or update services from a YAML or JSON list (by Content-Type); all or nothing."""
+    text = await decode_body(request, _MAX_IMPORT_BYTES)
+    if "yaml" in request.headers.get("content-type", ""):
+        try:
+            raw = yaml.safe_load(text)
+        except yaml.YAMLError as error:
+            raise ApiError(400, "malformed_yaml", f"The request body is not valid YAML: {error}") from error
+    else:
+        raw = loads_json(text)
+    try:
+        services = parse_services(raw, "import")
+    except CatalogueFileError as error:
+        problems = [line.removeprefix("import: ") for line in str(error).splitlines()]
+        raise ApiError(422, "invalid_catalogue", "The catalogue is not valid; nothing was imported.", problems) from error
+    except ValidationError as error:  # pragma: no cover - parse_services wraps these
+        raise ApiError(422, "invalid_catalogue", "The catalogue is not valid.", validation_details(error)) from error
+    counts = await run_in_threadpool(runtime.store.import_services, services, editor)
+    await run_in_threadpool(runtime.wait_until_loaded, 120.0)
+    await run_in_threadpool(runtime.catalogue.refresh_all)
+    return counts
