@@ -15,7 +15,7 @@ export TRANSFORMERS_OFFLINE := 1
 export RASA_TELEMETRY_ENABLED := false
 PY_PACKAGES := bot nlu knowledge actions channels
 
-.PHONY: help setup setup-gateway setup-rasa model run test lint format typecheck validate-rasa \
+.PHONY: help setup setup-system setup-gateway setup-rasa model run test lint format typecheck validate-rasa \
         test-rasa-env test-gateway bench clean
 
 help:
@@ -25,6 +25,9 @@ help:
 	@echo "make clean  remove virtual environments, the trained model and runtime data"
 
 setup: setup-gateway setup-rasa
+
+setup-system:
+	@scripts/ensure_system_packages.sh
 
 setup-gateway:
 	@test -n "$(PYTHON311)" || { scripts/find_python.sh 3.11 >/dev/null; exit 1; }
@@ -63,10 +66,10 @@ RASA_ENV_WARNING_FILTERS := -W ignore::DeprecationWarning -W ignore::PendingDepr
 test-rasa-env: setup-rasa model
 	PYTHONPATH=. $(VENV_RASA)/bin/python -m pytest -p no:cacheprovider $(RASA_ENV_WARNING_FILTERS) tests/nlu
 
-test-gateway: setup model
+test-gateway: setup setup-system model
 	$(VENV)/bin/python -m pytest -m "not rasa_env"
 
-test: setup model lint typecheck validate-rasa test-rasa-env test-gateway
+test: setup setup-system model lint typecheck validate-rasa test-rasa-env test-gateway
 
 bench: setup model
 	$(VENV)/bin/python benchmarks/retrieval_xquad.py

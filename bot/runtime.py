@@ -11,13 +11,13 @@ import logging
 import threading
 from dataclasses import dataclass, field
 
-from knowledge.embedders import create_embedder
 from rasa_sdk.executor import ActionExecutor
 
 from actions.registry import build_actions
 from bot.rasa_client import RasaClient
 from bot.settings import Settings
 from knowledge.catalogue_files import load_seed
+from knowledge.embedders import create_embedder
 from knowledge.service_search import CatalogueSearch
 from knowledge.store import CatalogueStore
 

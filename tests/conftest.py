@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import subprocess
+import threading
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -12,7 +16,8 @@ os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-collect_ignore = [] if importlib.util.find_spec("rasa") else ["nlu/test_rasa_tokenizer.py"]
+RASA_ENV = importlib.util.find_spec("rasa") is not None
+collect_ignore = [] if RASA_ENV else ["nlu/test_rasa_tokenizer.py"]
 
 
 @pytest.fixture(scope="session")
@@ -28,3 +33,53 @@ def embedder():
     from knowledge.embedders import create_embedder
 
     return create_embedder("use-multilingual")
+
+
+# --- a real stack for conversation, channel and browser tests ------------------------
+# A trained model served by a real `rasa run` subprocess, and the gateway on a real
+# port (Rasa calls its action endpoint). Started once per session, on first use.
+
+RASA_STARTUP_SECONDS = 300
+
+
+@pytest.fixture(scope="session")
+def trained_model() -> Path:
+    """Train once per session, and only when the training data changed (a no-op otherwise)."""
+    from bot.settings import PROJECT_ROOT
+
+    rasa_python = PROJECT_ROOT / ".venv-rasa" / "bin" / "python"
+    subprocess.run([str(rasa_python), str(PROJECT_ROOT / "scripts" / "train_model.py")], check=True)
+    return PROJECT_ROOT / "models" / "citizenbot.tar.gz"
+
+
+@pytest.fixture(scope="session")
+def live_stack(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    # Imported here: the Rasa environment also reads this conftest and has none of these.
+    import uvicorn
+
+    from bot.app import create_app
+    from bot.supervisor import ManagedProcess, rasa_command, rasa_environment, wait_for_http
+    from tests.support import LiveStack, ThreadedServer, make_settings
+
+    tmp = tmp_path_factory.mktemp("stack")
+    settings = make_settings(tmp)
+    app = create_app(settings)
+    server = ThreadedServer(
+        uvicorn.Config(app, host="127.0.0.1", port=settings.gateway.port, log_level="warning", lifespan="on")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    rasa = ManagedProcess(
+        "rasa", rasa_command(settings), rasa_environment(settings), tmp / "rasa.log"
+    ).start()
+    base_url = f"http://127.0.0.1:{settings.gateway.port}"
+    try:
+        ready = wait_for_http(f"{base_url}/health", RASA_STARTUP_SECONDS, alive=lambda: rasa.running)
+        if not ready:
+            log = (tmp / "rasa.log").read_text(errors="replace")[-4000:]
+            pytest.fail(f"stack not ready in {RASA_STARTUP_SECONDS} s; rasa log tail:\n{log}")
+        yield LiveStack(settings, base_url, app.state)
+    finally:
+        rasa.stop()
+        server.should_exit = True
+        thread.join(15)

@@ -207,7 +207,8 @@ async def import_catalogue(request: Request, runtime: RuntimeDep, editor: Editor
         services = parse_services(raw, "import")
     except CatalogueFileError as error:
         problems = [line.removeprefix("import: ") for line in str(error).splitlines()]
-        raise ApiError(422, "invalid_catalogue", "The catalogue is not valid; nothing was imported.", problems) from error
+        message = "The catalogue is not valid; nothing was imported."
+        raise ApiError(422, "invalid_catalogue", message, problems) from error
     except ValidationError as error:  # pragma: no cover - parse_services wraps these
         raise ApiError(422, "invalid_catalogue", "The catalogue is not valid.", validation_details(error)) from error
     counts = await run_in_threadpool(runtime.store.import_services, services, editor)

@@ -95,7 +95,7 @@ def test_update_delete_restore_and_history(editor_app, seed_services):
 
 
 def test_invalid_service_names_the_field_and_changes_nothing(editor_app, seed_services):
-    client, runtime = editor_app
+    client, _ = editor_app
     raw = seed_services[1].model_dump(mode="json")
     before = client.get(f"/api/admin/services/{raw['id']}", headers=AUTH).json()
     del raw["fees"]["en"]
@@ -121,8 +121,13 @@ def test_unknown_ids(editor_app, method, path, code):
 
 def test_bad_bodies(editor_app):
     client, _ = editor_app
-    assert client.post("/api/admin/services", content=b"", headers=AUTH).json()["error"]["code"] == "empty_body"
-    assert client.post("/api/admin/services", content=b"{", headers=AUTH).json()["error"]["code"] == "malformed_json"
+    assert (
+        client.post("/api/admin/services", content=b"", headers=AUTH).json()["error"]["code"] == "empty_body"
+    )
+    assert (
+        client.post("/api/admin/services", content=b"{", headers=AUTH).json()["error"]["code"]
+        == "malformed_json"
+    )
     binary = client.post("/api/admin/services", content=b"\xff\xfe\x00", headers=AUTH)
     assert binary.json()["error"]["code"] == "invalid_encoding"
     mismatch = client.put("/api/admin/services/other-id", json={"id": "x"}, headers=AUTH)
@@ -133,7 +138,9 @@ def test_export_then_import_round_trip_and_bad_import_changes_nothing(editor_app
     client, runtime = editor_app
     exported = client.get("/api/admin/export?format=yaml", headers=AUTH)
     assert exported.status_code == 200
-    again = client.post("/api/admin/import", content=exported.content, headers={**AUTH, "content-type": "application/yaml"})
+    again = client.post(
+        "/api/admin/import", content=exported.content, headers={**AUTH, "content-type": "application/yaml"}
+    )
     assert again.status_code == 200, again.text
     assert again.json()["created"] == 0 and again.json()["updated"] == 0
     count = runtime.store.count()

@@ -1,0 +1,67 @@
+"""Scoring catalogue search against labelled citizen questions (``tests/data``).
+
+Shared by the floor test and the benchmark script so both measure the same thing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from knowledge.hybrid import HybridIndex
+
+__all__ = ["LABELLED_DIR", "load_labelled_questions", "score_questions"]
+
+LABELLED_DIR = Path(__file__).resolve().parent.parent / "tests" / "data"
+
+
+def load_labelled_questions(directory: Path = LABELLED_DIR) -> list[dict[str, Any]]:
+    """Every ``citizen_questions_*.jsonl`` line: ``{"text", "relevant", "lang", "style"}``."""
+    questions: list[dict[str, Any]] = []
+    for path in sorted(directory.glob("citizen_questions_*.jsonl")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+            except json.JSONDecodeError as error:
+                raise ValueError(f"{path.name}:{number}: not valid JSON ({error.msg})") from error
+            if not item.get("text") or not item.get("relevant"):
+                raise ValueError(f"{path.name}:{number}: needs 'text' and 'relevant'")
+            questions.append(item)
+    return questions
+
+
+def score_questions(
+    index: HybridIndex, questions: Sequence[dict[str, Any]], modes: Iterable[str] = ("dense", "lexical", "hybrid")
+) -> dict[str, Any]:
+    """R@1, R@3 and MRR@10 per mode, and hybrid R@1 per language and writing style."""
+    report: dict[str, Any] = {"questions": len(questions)}
+    for mode in modes:
+        r1 = r3 = rr = 0.0
+        groups: dict[str, list[int]] = defaultdict(list)
+        misses: list[dict[str, Any]] = []
+        for question in questions:
+            ranked = [hit.doc_id for hit in index.search(question["text"], k=10, mode=mode)]
+            relevant = set(question["relevant"])
+            rank = next((i for i, doc in enumerate(ranked, start=1) if doc in relevant), None)
+            hit1 = int(rank == 1)
+            r1 += hit1
+            r3 += int(rank is not None and rank <= 3)
+            rr += 1.0 / rank if rank else 0.0
+            groups[f"lang:{question.get('lang', '?')}"].append(hit1)
+            groups[f"style:{question.get('style', '?')}"].append(hit1)
+            if not hit1:
+                misses.append({"text": question["text"], "relevant": sorted(relevant), "got": ranked[:3]})
+        n = max(len(questions), 1)
+        report[mode] = {
+            "R@1": round(r1 / n, 4),
+            "R@3": round(r3 / n, 4),
+            "MRR@10": round(rr / n, 4),
+            "R@1_by_group": {key: round(sum(v) / len(v), 4) for key, v in sorted(groups.items())},
+            "misses": misses,
+        }
+    return report
