@@ -56,7 +56,7 @@ typecheck: setup-gateway
 
 validate-rasa: setup-rasa
 	@cd . && PYTHONPATH=. $(VENV_RASA)/bin/rasa data validate --fail-on-warnings \
-	  --config config.yml --domain bot/domain.yml --data bot/data
+	  --config config.yml --domain bot/domain --data bot/data
 
 # nlu/ must work in both environments, so its tests run in both. Rasa 3.6's pinned
 # dependencies (TensorFlow, pkg_resources users) emit deprecation warnings on import:

@@ -35,6 +35,9 @@ class ValidateSlotMappings(ValidationAction):
         chosen = (message.get("metadata") or {}).get("language")
         if chosen in ("th", "en"):  # an explicit choice in the channel (widget switch)
             return {"language": chosen}
+        preferred = tracker.get_slot("preferred_language")
+        if preferred in ("th", "en"):  # the citizen asked for a language: keep it
+            return {"language": preferred}
         text = message.get("text") or ""
         if text.startswith("/"):  # a button payload says nothing about the language
             return {}

@@ -4,16 +4,42 @@ from __future__ import annotations
 
 from rasa_sdk import Action
 
+from actions.api.conversation_store import ConversationStore
+from actions.api.status_provider import StatusProvider
+from actions.context import SearchThresholds
+from actions.conversation_actions import (
+    ActionChangeLanguage,
+    ActionDeclineHuman,
+    ActionHandoff,
+    ActionRecordFeedback,
+    ActionRecordFeedbackComment,
+)
 from actions.language import ValidateSlotMappings
-from actions.service_actions import ActionAnswerService, ActionBrowseLifeEvent
+from actions.service_actions import ActionAnswerDetail, ActionAnswerService, ActionBrowseLifeEvent, ActionFallback
+from actions.status_form import ActionCancelStatusCheck, ActionCheckStatus, ValidateCheckStatusForm
 from knowledge.service_search import CatalogueSearch
 
 __all__ = ["build_actions"]
 
 
-def build_actions(catalogue: CatalogueSearch, min_score: float) -> list[Action]:
+def build_actions(
+    catalogue: CatalogueSearch,
+    thresholds: SearchThresholds,
+    conversations: ConversationStore,
+    status_provider: StatusProvider,
+) -> list[Action]:
     return [
         ValidateSlotMappings(),
-        ActionAnswerService(catalogue, min_score),
+        ActionAnswerService(catalogue, thresholds),
+        ActionFallback(catalogue, thresholds),
+        ActionAnswerDetail(catalogue, thresholds),
         ActionBrowseLifeEvent(catalogue),
+        ActionChangeLanguage(),
+        ActionHandoff(conversations),
+        ActionDeclineHuman(),
+        ActionRecordFeedback(conversations),
+        ActionRecordFeedbackComment(conversations),
+        ValidateCheckStatusForm(status_provider),
+        ActionCheckStatus(status_provider, catalogue),
+        ActionCancelStatusCheck(),
     ]

@@ -11,7 +11,15 @@ from typing import Any
 from actions.texts import LIFE_EVENT_NAMES, Lang, text
 from knowledge.schema import LifeEvent, Service
 
-__all__ = ["life_event_buttons", "service_card", "service_summary_text", "verify_note"]
+__all__ = [
+    "DETAIL_FIELDS",
+    "detail_text",
+    "follow_up_buttons",
+    "life_event_buttons",
+    "service_card",
+    "service_summary_text",
+    "verify_note",
+]
 
 _MAX_DOCUMENTS_IN_TEXT = 4
 
@@ -95,3 +103,59 @@ def life_event_buttons(lang: Lang) -> list[dict[str, str]]:
         }
         for event in LifeEvent
     ]
+
+
+DETAIL_FIELDS = ("documents", "fees", "where_to_apply", "processing_time", "eligibility")
+
+
+def detail_text(service: Service, field: str, lang: Lang) -> str:
+    """The answer to one follow-up question about a service (documents, fees, where, time, who)."""
+    title = service.title.get(lang)
+    label = text(field, lang)
+    lines = [title, f"{label}:"]
+    if field == "documents":
+        lines += [f"• {doc.get(lang)}" for doc in service.documents]
+    elif field == "fees":
+        lines.append(service.fees.get(lang))
+    elif field == "processing_time":
+        lines.append(service.processing_time.get(lang))
+    elif field == "eligibility":
+        lines.append(service.eligibility.get(lang))
+    elif field == "where_to_apply":
+        where = service.where_to_apply
+        lines.append(where.description.get(lang))
+        if where.opening_hours:
+            lines.append(f"{text('opening_hours', lang)}: {where.opening_hours.get(lang)}")
+        if where.online_url:
+            lines.append(f"{text('apply_online', lang)}: {where.online_url}")
+        lines += [f"• {office.name.get(lang)}" for office in where.offices[:5]]
+    else:
+        raise ValueError(f"unknown detail field {field!r}; choose one of {DETAIL_FIELDS}")
+    note = verify_note(service, [field], lang)
+    if note:
+        lines.append(note)
+    lines.append(text("source_line", lang, url=str(service.source_url), date=service.last_reviewed.isoformat()))
+    return "\n".join(lines)
+
+
+_FOLLOW_UPS = {
+    "documents": "follow_documents",
+    "fees": "follow_fees",
+    "where_to_apply": "follow_where",
+    "processing_time": "follow_time",
+    "eligibility": "follow_eligibility",
+}
+
+
+def follow_up_buttons(lang: Lang, answered: str | None = None) -> list[dict[str, str]]:
+    """Next questions about the same service, then a rating of the answer."""
+    buttons = [
+        {"title": text(key, lang), "payload": text(key, lang)}
+        for field, key in _FOLLOW_UPS.items()
+        if field != answered
+    ]
+    buttons += [
+        {"title": text("feedback_helpful", lang), "payload": '/give_feedback{"rating":"helpful"}'},
+        {"title": text("feedback_unhelpful", lang), "payload": '/give_feedback{"rating":"unhelpful"}'},
+    ]
+    return buttons

@@ -48,8 +48,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.get("/", include_in_schema=False)
     async def root(request: Request) -> JSONResponse:
-        return JSONResponse(
-            {"service": "citizenbot", "chat": "/api/chat", "health": "/health", "docs": "/docs"}
-        )
+        return JSONResponse({"service": "citizenbot", "chat": "/api/chat", "health": "/health", "docs": "/docs"})
 
     return app

@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 
 from rasa_sdk.executor import ActionExecutor
 
+from actions.api.conversation_store import ConversationStore
+from actions.api.status_provider import SampleStatusProvider
+from actions.context import SearchThresholds
 from actions.registry import build_actions
 from bot.rasa_client import RasaClient
 from bot.settings import Settings
@@ -30,6 +33,7 @@ logger = logging.getLogger(__name__)
 class Runtime:
     settings: Settings
     store: CatalogueStore
+    conversations: ConversationStore
     catalogue: CatalogueSearch
     rasa: RasaClient
     executor: ActionExecutor
@@ -41,11 +45,13 @@ class Runtime:
         store = CatalogueStore(settings.store.url)
         embedder = create_embedder(settings.search.embedder, settings.search.model)
         catalogue = CatalogueSearch(store, embedder, settings.search.index_dir)
+        conversations = ConversationStore(settings.store.conversations_url)
+        thresholds = SearchThresholds(answer=settings.search.min_score, switch=settings.search.switch_score)
         executor = ActionExecutor()
-        for action in build_actions(catalogue, settings.search.min_score):
+        for action in build_actions(catalogue, thresholds, conversations, SampleStatusProvider()):
             executor.register_action(action)
         rasa = RasaClient(settings.rasa.url, settings.rasa.timeout_seconds)
-        return cls(settings, store, catalogue, rasa, executor)
+        return cls(settings, store, conversations, catalogue, rasa, executor)
 
     def load_catalogue(self) -> None:
         """Seed an empty store, then load or build the search index."""
@@ -71,3 +77,4 @@ class Runtime:
     async def aclose(self) -> None:
         await self.rasa.aclose()
         self.store.close()
+        self.conversations.close()

@@ -42,13 +42,18 @@ class GatewaySettings(BaseModel):
 class StoreSettings(BaseModel):
     url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'citizenbot.db'}"
     seed_on_empty: bool = True
+    # Hand-off requests and ratings; separate so the catalogue can be restored alone.
+    conversations_url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'conversations.db'}"
 
 
 class SearchSettings(BaseModel):
     embedder: Literal["use-multilingual", "sentence-transformers"] = "use-multilingual"
     model: str | None = None  # sentence-transformers model name or local path
     index_dir: Path = PROJECT_ROOT / "var" / "index"
-    min_score: float = Field(default=0.35, ge=0, le=1)
+    # Below min_score the bot says nothing matched; a follow-up that matches another
+    # service at switch_score or more switches the conversation to it.
+    min_score: float = Field(default=0.45, ge=0, le=1)
+    switch_score: float = Field(default=0.55, ge=0, le=1)
 
 
 class EditorSettings(BaseModel):
@@ -56,9 +61,18 @@ class EditorSettings(BaseModel):
 
 
 class LineSettings(BaseModel):
+    """LINE Messaging API; the webhook refuses every event while the secret is unset."""
+
     channel_secret: SecretStr | None = None
     channel_access_token: SecretStr | None = None
     api_base_url: str = "https://api.line.me"
+    data_api_base_url: str = "https://api-data.line.me"  # rich-menu images go here
+
+
+class WebSettings(BaseModel):
+    """The web widget: which sites may embed it and call the chat API from a browser."""
+
+    allowed_origins: list[str] = Field(default_factory=lambda: ["http://localhost:8000", "http://127.0.0.1:8000"])
 
 
 class Settings(BaseSettings):
@@ -74,6 +88,7 @@ class Settings(BaseSettings):
     search: SearchSettings = SearchSettings()
     editor: EditorSettings = EditorSettings()
     line: LineSettings = LineSettings()
+    web: WebSettings = WebSettings()
 
     @model_validator(mode="after")
     def _no_placeholder_secrets_in_production(self) -> Settings:

@@ -27,9 +27,7 @@ __all__ = ["ManagedProcess", "rasa_command", "rasa_environment", "run_until_inte
 class ManagedProcess:
     """A child process in its own process group, with its output in a log file or the terminal."""
 
-    def __init__(
-        self, name: str, command: Sequence[str], env: Mapping[str, str], log_path: Path | None
-    ) -> None:
+    def __init__(self, name: str, command: Sequence[str], env: Mapping[str, str], log_path: Path | None) -> None:
         self.name, self.command, self.env, self.log_path = name, list(command), dict(env), log_path
         self.process: subprocess.Popen[bytes] | None = None
 
@@ -143,9 +141,7 @@ def run_until_interrupted(settings: Settings, startup_timeout: float = 300.0) ->
     try:
         print(f">> starting Rasa on {settings.rasa.url} (log: {rasa.log_path})", flush=True)
         rasa.start()
-        print(
-            f">> starting the gateway on http://{settings.gateway.host}:{settings.gateway.port}", flush=True
-        )
+        print(f">> starting the gateway on http://{settings.gateway.host}:{settings.gateway.port}", flush=True)
         gateway.start()
         health = f"http://{settings.gateway.host}:{settings.gateway.port}/health"
         deadline = time.monotonic() + startup_timeout

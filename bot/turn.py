@@ -65,9 +65,7 @@ async def run_turn(request: TurnRequest, rasa: RasaClient) -> TurnResult:
     return result
 
 
-def _canned(
-    request: TurnRequest, lang: Literal["th", "en"], status: TurnStatus, started: float
-) -> TurnResult:
+def _canned(request: TurnRequest, lang: Literal["th", "en"], status: TurnStatus, started: float) -> TurnResult:
     result = TurnResult(request.sender, lang, status, [{"type": "text", "text": canned_reply(status, lang)}])
     result.duration_ms = (time.perf_counter() - started) * 1000
     return result

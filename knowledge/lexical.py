@@ -23,6 +23,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -364,6 +365,27 @@ class TermBridge:
         self.set_active(active, True)
 
 
+# Function words: bridging them ("how many" -> "มากมาย") adds noise, never meaning.
+_ENGLISH_STOPWORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before being below
+    between both but by can could did do does doing down during each few for from further had has have
+    having he her here hers herself him himself his how i if in into is it its itself just me more most
+    my myself no nor not now of off on once only or other our ours ourselves out over own same she should
+    so some such than that the their theirs them themselves then there these they this those through to
+    too under until up very was we were what when where which while who whom why will with would you
+    your yours yourself yourselves many much""".split()
+)
+
+
+@lru_cache(maxsize=1)
+def _stopwords() -> frozenset[str]:
+    from pythainlp.corpus import thai_stopwords
+
+    return _ENGLISH_STOPWORDS | frozenset(thai_stopwords())
+
+
 def _bridgeable(term: str) -> bool:
-    """Numbers and one-letter pieces carry no meaning to translate."""
-    return len(term) > 1 and not term.replace(".", "").replace(",", "").isdigit()
+    """Numbers, one-letter pieces and function words carry no meaning to translate."""
+    if len(term) <= 1 or term.replace(".", "").replace(",", "").isdigit():
+        return False
+    return term not in _stopwords()

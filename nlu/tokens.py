@@ -40,9 +40,7 @@ def _word_tokenize():  # type: ignore[no-untyped-def]
     return word_tokenize
 
 
-def tokenize_with_offsets(
-    text: str, engine: str = DEFAULT_ENGINE, case_folding: bool = False
-) -> list[WordSpan]:
+def tokenize_with_offsets(text: str, engine: str = DEFAULT_ENGINE, case_folding: bool = False) -> list[WordSpan]:
     """Split ``text`` into words with their offsets; whitespace is never a word.
 
     :Example:

@@ -26,7 +26,10 @@ def make_settings(tmp: Path, rasa_port: int | None = None, gateway_port: int | N
             "environment": "test",
             "rasa": {"url": f"http://127.0.0.1:{rasa_port or free_port()}", "timeout_seconds": 60},
             "gateway": {"host": "127.0.0.1", "port": gateway_port or free_port()},
-            "store": {"url": f"sqlite:///{tmp / 'catalogue.db'}"},
+            "store": {
+                "url": f"sqlite:///{tmp / 'catalogue.db'}",
+                "conversations_url": f"sqlite:///{tmp / 'conversations.db'}",
+            },
             "search": {"index_dir": str(tmp / "index")},
         }
     )

@@ -1,0 +1,153 @@
+"""Actions about the conversation itself: its language, a human agent, and ratings."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.api.conversation_store import ConversationStore
+from actions.language import current_language
+from actions.texts import Lang, text
+
+__all__ = [
+    "ActionChangeLanguage",
+    "ActionDeclineHuman",
+    "ActionHandoff",
+    "ActionRecordFeedback",
+    "ActionRecordFeedbackComment",
+]
+
+logger = logging.getLogger(__name__)
+
+_TRANSCRIPT_TURNS = 20
+_SKIP_WORDS = re.compile(r"^\s*(ข้าม|ไม่มี|ไม่เป็นไร|skip|no|nothing|none|nope|-)\s*[.!]?\s*$", re.I)
+_WANTS_ENGLISH = re.compile(r"english|อังกฤษ|อิ้ง|อิง", re.I)
+_WANTS_THAI = re.compile(r"thai|ไทย", re.I)
+
+
+def _lang(tracker: Tracker) -> Lang:
+    return "en" if current_language(tracker) == "en" else "th"
+
+
+def _transcript(tracker: Tracker) -> list[dict[str, Any]]:
+    turns = [
+        {"from": "citizen" if e["event"] == "user" else "bot", "text": e.get("text") or ""}
+        for e in tracker.events
+        if e.get("event") in ("user", "bot") and e.get("text")
+    ]
+    return turns[-_TRANSCRIPT_TURNS:]
+
+
+class ActionChangeLanguage(Action):
+    """ "พูดภาษาอังกฤษได้ไหม" / "ตอบเป็นภาษาไทย": switch and keep the reply language."""
+
+    def name(self) -> str:
+        return "action_change_language"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        wanted = next(tracker.get_latest_entity_values("language"), None)
+        if wanted not in ("th", "en"):
+            said = tracker.latest_message.get("text") or ""
+            if _WANTS_ENGLISH.search(said):
+                wanted = "en"
+            elif _WANTS_THAI.search(said):
+                wanted = "th"
+            else:  # "switch language": flip
+                wanted = "th" if _lang(tracker) == "en" else "en"
+        dispatcher.utter_message(text=text(f"language_now_{wanted}", wanted))
+        return [SlotSet("preferred_language", wanted), SlotSet("language", wanted)]
+
+
+class ActionHandoff(Action):
+    """Mark the conversation for a human agent and tell the citizen what happens next."""
+
+    def __init__(self, store: ConversationStore) -> None:
+        self.store = store
+
+    def name(self) -> str:
+        return "action_handoff"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        lang = _lang(tracker)
+        metadata = tracker.latest_message.get("metadata") or {}
+        reason = "offered_after_misses" if tracker.get_slot("human_offered") else "asked"
+        try:
+            record = self.store.request_handoff(
+                tracker.sender_id, str(metadata.get("channel", "unknown")), lang, reason, _transcript(tracker)
+            )
+        except Exception:
+            logger.exception("could not store the hand-off request")
+            dispatcher.utter_message(text=text("error", lang))
+            return []
+        dispatcher.utter_message(text=text("handoff_done", lang, ticket=str(record.id)))
+        return [SlotSet("human_offered", False), SlotSet("misses", 0.0)]
+
+
+class ActionDeclineHuman(Action):
+    def name(self) -> str:
+        return "action_decline_human"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        dispatcher.utter_message(text=text("handoff_declined", _lang(tracker)))
+        return [SlotSet("human_offered", False), SlotSet("misses", 0.0)]
+
+
+class ActionRecordFeedback(Action):
+    """Store a rating with the question and the answer it rates; ask why when it did not help."""
+
+    def __init__(self, store: ConversationStore) -> None:
+        self.store = store
+
+    def name(self) -> str:
+        return "action_record_feedback"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        lang = _lang(tracker)
+        rating = next(tracker.get_latest_entity_values("rating"), None)
+        if rating not in ("helpful", "unhelpful"):
+            said = (tracker.latest_message.get("text") or "").lower()
+            rating = "unhelpful" if re.search(r"ไม่|not|n't|bad|wrong|useless|👎", said) else "helpful"
+        question = tracker.get_slot("last_question")
+        answer = tracker.get_slot("last_answer")
+        if not question or not answer:
+            dispatcher.utter_message(text=text("feedback_nothing_to_rate", lang))
+            return [SlotSet("feedback_pending", False)]
+        try:
+            self.store.record_feedback(
+                tracker.sender_id, rating, str(question), str(answer), tracker.get_slot("service_id")
+            )
+        except Exception:
+            logger.exception("could not store feedback")
+            dispatcher.utter_message(text=text("error", lang))
+            return [SlotSet("feedback_pending", False)]
+        if rating == "unhelpful":
+            return [SlotSet("feedback_pending", True)]  # the feedback form asks for a comment
+        dispatcher.utter_message(text=text("feedback_thanks", lang))
+        return [SlotSet("feedback_pending", False)]
+
+
+class ActionRecordFeedbackComment(Action):
+    """Attach the citizen's optional comment to their latest rating."""
+
+    def __init__(self, store: ConversationStore) -> None:
+        self.store = store
+
+    def name(self) -> str:
+        return "action_record_feedback_comment"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        lang = _lang(tracker)
+        comment = str(tracker.get_slot("feedback_comment") or "").strip()
+        if comment and not _SKIP_WORDS.match(comment):
+            try:
+                self.store.add_comment_to_latest(tracker.sender_id, comment)
+            except Exception:
+                logger.exception("could not store the feedback comment")
+        dispatcher.utter_message(text=text("feedback_comment_thanks", lang))
+        return [SlotSet("feedback_comment", None), SlotSet("feedback_pending", False)]

@@ -1,0 +1,140 @@
+"""Checking an application's status: a form that asks for the reference number (and
+the national ID where the service needs it), validates each, then answers from a
+:class:`~actions.api.status_provider.StatusProvider`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.types import DomainDict
+
+from actions.api.status_provider import StatusProvider, normalise_reference
+from actions.language import current_language
+from actions.texts import STATUS_NAMES, Lang, text
+from knowledge.service_search import CatalogueSearch
+from nlu.national_id import check_national_id, find_national_ids, mask_national_id
+from nlu.thai_dates import to_buddhist_year
+
+__all__ = ["ActionCancelStatusCheck", "ActionCheckStatus", "ValidateCheckStatusForm", "format_date"]
+
+_THAI_MONTHS = ["ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค."]
+
+
+def _lang(tracker: Tracker) -> Lang:
+    return "en" if current_language(tracker) == "en" else "th"
+
+
+def format_date(date: dt.date, lang: Lang) -> str:
+    """Thai readers expect the Buddhist era: 20 พ.ย. 2569; English readers 20 Nov 2026."""
+    if lang == "th":
+        return f"{date.day} {_THAI_MONTHS[date.month - 1]} {to_buddhist_year(date.year)}"
+    return date.strftime("%-d %b %Y")
+
+
+class ValidateCheckStatusForm(FormValidationAction):
+    def __init__(self, provider: StatusProvider) -> None:
+        self.provider = provider
+
+    def name(self) -> str:
+        return "validate_check_status_form"
+
+    async def required_slots(
+        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[str]:
+        reference = tracker.get_slot("reference_number")
+        application = self.provider.find(str(reference)) if reference else None
+        if application is not None and not application.requires_national_id:
+            return [slot for slot in domain_slots if slot != "national_id"]
+        return domain_slots
+
+    async def extract_reference_number(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if tracker.get_slot("requested_slot") != "reference_number":
+            return {}
+        said = tracker.latest_message.get("text") or ""
+        return {"reference_number": normalise_reference(said) or "__invalid__"}
+
+    async def validate_reference_number(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        lang = _lang(tracker)
+        if not value or value == "__invalid__":
+            dispatcher.utter_message(text=text("status_bad_reference", lang))
+            return {"reference_number": None}
+        if self.provider.find(str(value)) is None:
+            dispatcher.utter_message(text=text("status_unknown_reference", lang, reference=str(value)))
+            return {"reference_number": None}
+        return {"reference_number": value}
+
+    async def extract_national_id(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if tracker.get_slot("requested_slot") != "national_id":
+            return {}
+        said = tracker.latest_message.get("text") or ""
+        entity = next(tracker.get_latest_entity_values("national_id"), None)
+        found = find_national_ids(said)
+        digits = str(entity) if entity else (found[0][2] if found else "".join(c for c in said if c.isdigit()))
+        return {"national_id": digits or "__invalid__"}
+
+    async def validate_national_id(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        lang = _lang(tracker)
+        check = check_national_id("" if value == "__invalid__" else str(value))
+        if not check.valid:
+            key = {"length": "id_bad_length", "checksum": "id_bad_checksum", "first_digit": "id_bad_first_digit"}
+            dispatcher.utter_message(text=text(key[check.reason or "length"], lang, count=str(len(check.digits))))
+            return {"national_id": None}
+        application = self.provider.find(str(tracker.get_slot("reference_number") or ""))
+        if application is not None and application.national_id and application.national_id != check.digits:
+            dispatcher.utter_message(text=text("id_mismatch", lang, masked=mask_national_id(check.digits)))
+            return {"national_id": None}
+        return {"national_id": check.digits}
+
+
+class ActionCheckStatus(Action):
+    """The form is complete: tell the status, then forget the ID (it was only needed for this)."""
+
+    def __init__(self, provider: StatusProvider, catalogue: CatalogueSearch) -> None:
+        self.provider = provider
+        self.catalogue = catalogue
+
+    def name(self) -> str:
+        return "action_check_status"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        lang = _lang(tracker)
+        application = self.provider.find(str(tracker.get_slot("reference_number") or ""))
+        if application is None:
+            dispatcher.utter_message(text=text("status_bad_reference", lang))
+        else:
+            service = self.catalogue.get(application.service_id)
+            dispatcher.utter_message(
+                text=text(
+                    "status_line",
+                    lang,
+                    reference=application.reference,
+                    service=service.title.get(lang) if service else application.service_id,
+                    status=STATUS_NAMES[application.status][lang],
+                    updated=format_date(application.updated, lang),
+                )
+            )
+        return [SlotSet("reference_number", None), SlotSet("national_id", None)]
+
+
+class ActionCancelStatusCheck(Action):
+    """Stop the form; the reference number is kept so coming back skips that question."""
+
+    def name(self) -> str:
+        return "action_cancel_status_check"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        dispatcher.utter_message(text=text("status_cancelled", _lang(tracker)))
+        return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("national_id", None)]

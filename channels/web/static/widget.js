@@ -1,0 +1,695 @@
+/*!
+ * citizenbot web chat widget. Add one tag to any page:
+ *
+ *   <script src="https://<gateway>/widget.js" defer></script>
+ *
+ * Optional attribute: data-lang="en" (language on a first visit; Thai otherwise).
+ * Plain JavaScript, no dependencies, no build step. Bot and user content is only ever
+ * put into the page as text nodes (never innerHTML), and links must be http(s).
+ */
+(() => {
+  "use strict";
+
+  // Loaded twice (a tag manager and the page, say): one launcher is enough.
+  if (window.citizenbotWidget) return;
+
+  // The gateway is wherever this script came from; currentScript is null only in odd
+  // loaders (modules, injected code), so fall back to looking for our tag.
+  const script =
+    document.currentScript || Array.from(document.scripts).find((s) => /\/widget\.js(?:[?#]|$)/.test(s.src));
+  if (!script || !script.src) return;
+  const ORIGIN = new URL(script.src, document.baseURI).origin;
+  const API_URL = `${ORIGIN}/api/chat`;
+  const CSS_URL = `${ORIGIN}/widget.css`;
+
+  const MAX_CHARS = 2000; // the gateway's default CITIZENBOT_GATEWAY__MAX_MESSAGE_CHARS
+  const MAX_HISTORY = 60; // entries kept across reloads: localStorage is small and shared with the host site
+  const REQUEST_TIMEOUT_MS = 65000; // a little over the gateway's own wait for Rasa
+  // Namespaced by gateway too, so two deployments embedded on one site keep apart.
+  const STORE_PREFIX = `citizenbot.widget.v1:${ORIGIN}:`;
+  const THAI = /[\u0E00-\u0E7F]/;
+
+  const STRINGS = {
+    th: {
+      region: "แชทผู้ช่วยบริการภาครัฐ",
+      launcher: "ถามผู้ช่วย",
+      launcherOpen: "เปิดแชทผู้ช่วยบริการภาครัฐ",
+      launcherClose: "ปิดแชทผู้ช่วยบริการภาครัฐ",
+      title: "ผู้ช่วยบริการภาครัฐ",
+      subtitle: "ถามเรื่องเอกสาร ค่าธรรมเนียม และสถานที่ยื่นเรื่อง",
+      language: "ภาษา",
+      close: "ปิดหน้าต่างแชท",
+      newChat: "เริ่มบทสนทนาใหม่ (ลบประวัติในเบราว์เซอร์นี้)",
+      log: "ข้อความในบทสนทนา",
+      input: "พิมพ์คำถามของคุณ",
+      placeholder: "พิมพ์คำถาม…",
+      hint: "Enter เพื่อส่ง · Shift+Enter ขึ้นบรรทัดใหม่",
+      counter: (n) => `${n.toLocaleString("th-TH")}/${MAX_CHARS.toLocaleString("th-TH")} ตัวอักษร`,
+      send: "ส่ง",
+      typing: "ผู้ช่วยกำลังพิมพ์คำตอบ…",
+      you: "คุณ:",
+      bot: "ผู้ช่วย:",
+      welcome:
+        "สวัสดีครับ ผมตอบคำถามเรื่องบริการภาครัฐได้ทั้งภาษาไทยและภาษาอังกฤษ " +
+        "บอกได้เลยว่าอยากทำเรื่องอะไร แล้วผมจะบอกเอกสารที่ต้องใช้ ค่าธรรมเนียม และที่ยื่นเรื่องให้ครับ",
+      suggestionsLabel: "ตัวอย่างคำถาม",
+      suggestions: ["ต่ออายุบัตรประชาชนต้องใช้เอกสารอะไร", "ทำหนังสือเดินทางครั้งแรก", "แจ้งเกิดลูกทำอย่างไร"],
+      newTab: " (เปิดในแท็บใหม่)",
+      retry: "ลองส่งอีกครั้ง",
+      options: "ตัวเลือก",
+    },
+    en: {
+      region: "Government services chat",
+      launcher: "Ask us",
+      launcherOpen: "Open the government services chat",
+      launcherClose: "Close the government services chat",
+      title: "Government services assistant",
+      subtitle: "Ask about documents, fees and where to apply",
+      language: "Language",
+      close: "Close chat",
+      newChat: "Start a new conversation (clears the history in this browser)",
+      log: "Conversation",
+      input: "Type your question",
+      placeholder: "Type your question…",
+      hint: "Enter to send · Shift+Enter for a new line",
+      counter: (n) => `${n.toLocaleString("en-GB")}/${MAX_CHARS.toLocaleString("en-GB")} characters`,
+      send: "Send",
+      typing: "The assistant is typing…",
+      you: "You:",
+      bot: "Assistant:",
+      welcome:
+        "Hello! I answer questions about Thai government services, in English or Thai. " +
+        "Tell me what you need to do and I'll tell you the documents, fees and where to apply.",
+      suggestionsLabel: "Example questions",
+      suggestions: ["How do I renew my passport?", "Renew my ID card", "Register a birth"],
+      newTab: " (opens in a new tab)",
+      retry: "Try again",
+      options: "Options",
+    },
+  };
+
+  // Card labels follow the card's own language, which can differ from the switch.
+  const CARD_STRINGS = {
+    th: {
+      documents: "เอกสารที่ต้องใช้",
+      reviewed: (date) => `ตรวจสอบข้อมูลล่าสุด ${date}`,
+      check: "ควรตรวจสอบ",
+      verify: (fields) => `โปรดตรวจสอบ${fields}กับหน่วยงานอีกครั้ง เพราะข้อมูลส่วนนี้อาจเปลี่ยนแปลง`,
+      join: (names) => (names.length < 2 ? names.join("") : `${names.slice(0, -1).join(" ")} และ${names[names.length - 1]}`),
+    },
+    en: {
+      documents: "Documents to bring",
+      reviewed: (date) => `Last reviewed ${date}`,
+      check: "to confirm",
+      verify: (fields) => `Please confirm the ${fields} with the agency; this part may have changed.`,
+      join: (names) => {
+        const lower = names.map((n) => n.toLowerCase());
+        return lower.length < 2 ? lower.join("") : `${lower.slice(0, -1).join(", ")} and ${lower[lower.length - 1]}`;
+      },
+    },
+  };
+
+  // The error is shown in both languages: it may come before the citizen has chosen one.
+  const ERROR_TEXT = {
+    th: "ขออภัย ตอนนี้ติดต่อผู้ช่วยไม่ได้ กรุณาลองใหม่อีกครั้งในอีกสักครู่",
+    en: "Sorry, the assistant can't be reached right now. Please try again in a moment.",
+  };
+
+  // ---- storage: a broken or full localStorage must never break the chat ----------------
+  const store = {
+    get(key, fallback) {
+      try {
+        const raw = window.localStorage.getItem(STORE_PREFIX + key);
+        return raw === null ? fallback : JSON.parse(raw);
+      } catch {
+        return fallback;
+      }
+    },
+    set(key, value) {
+      try {
+        window.localStorage.setItem(STORE_PREFIX + key, JSON.stringify(value));
+      } catch {
+        // Storage blocked or full: the conversation still works for this page view.
+      }
+    },
+    remove(key) {
+      try {
+        window.localStorage.removeItem(STORE_PREFIX + key);
+      } catch {
+        // as above
+      }
+    },
+  };
+
+  function newSenderId() {
+    // getRandomValues works on plain-http pages too, unlike crypto.randomUUID.
+    const bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return `web-${Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")}`;
+  }
+
+  function initialLanguage() {
+    const saved = store.get("lang", null);
+    if (saved === "th" || saved === "en") return saved;
+    const wanted = (script.dataset.lang || document.documentElement.lang || "").toLowerCase();
+    return wanted.startsWith("en") ? "en" : "th";
+  }
+
+  const savedSender = store.get("sender", null);
+  const state = {
+    sender: typeof savedSender === "string" && /^[\w-]{1,128}$/.test(savedSender) ? savedSender : newSenderId(),
+    lang: initialLanguage(),
+    open: store.get("open", false) === true,
+    history: loadHistory(),
+    pending: false,
+    failed: null, // {text, display} of a message that got no answer, for the retry button
+  };
+  store.set("sender", state.sender);
+
+  function loadHistory() {
+    const raw = store.get("history", []);
+    if (!Array.isArray(raw)) return [];
+    return raw
+      .filter((e) => e && (e.role === "user" ? typeof e.text === "string" : e.role === "bot" && Array.isArray(e.messages)))
+      .slice(-MAX_HISTORY);
+  }
+
+  function saveHistory() {
+    state.history = state.history.slice(-MAX_HISTORY);
+    store.set("history", state.history);
+  }
+
+  // ---- safe DOM building ---------------------------------------------------------------
+  // Every string goes in through textContent, append() (text nodes) or setAttribute.
+  function h(tag, props, ...children) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(props || {})) {
+      if (value === null || value === undefined || value === false) continue;
+      if (key === "class") node.className = value;
+      else if (key === "text") node.textContent = value;
+      else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+      else node.setAttribute(key, value === true ? "" : String(value));
+    }
+    for (const child of children.flat()) {
+      if (child !== null && child !== undefined && child !== false) node.append(child);
+    }
+    return node;
+  }
+
+  const SVG_NS = "http://www.w3.org/2000/svg";
+  const ICONS = {
+    chat: "M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z",
+    close: "M6 6l12 12M18 6L6 18",
+    send: "M3 11.5L21 3l-8.5 18-2.2-7.3L3 11.5z",
+    restart: "M4 12a8 8 0 1 0 2.3-5.6M4 4v4.5h4.5",
+  };
+  function icon(name, filled) {
+    const svg = document.createElementNS(SVG_NS, "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    svg.setAttribute("class", `cb-icon${filled ? " cb-icon-filled" : ""}`);
+    const path = document.createElementNS(SVG_NS, "path");
+    path.setAttribute("d", ICONS[name]);
+    svg.append(path);
+    return svg;
+  }
+
+  /** The URL if it is an absolute http(s) one, else null: javascript:, data: and friends are refused. */
+  function safeUrl(value) {
+    if (typeof value !== "string") return null;
+    try {
+      const url = new URL(value.trim());
+      return url.protocol === "https:" || url.protocol === "http:" ? url.href : null;
+    } catch {
+      return null;
+    }
+  }
+
+  function externalLink(url, label, lang, className) {
+    const href = safeUrl(url);
+    if (!href) return h("span", { class: className, lang }, label);
+    return h(
+      "a",
+      { class: className, href, target: "_blank", rel: "noopener noreferrer", lang },
+      label,
+      h("span", { class: "cb-sr", text: STRINGS[lang].newTab }),
+    );
+  }
+
+  // Turns the http(s) URLs inside a plain text into links; everything else stays text.
+  const URL_IN_TEXT = /https?:\/\/[^\s<>"'()]+/g;
+  function linkified(text, lang) {
+    const parts = [];
+    let last = 0;
+    for (const match of text.matchAll(URL_IN_TEXT)) {
+      const url = match[0].replace(/[.,;:!?]+$/, ""); // a sentence's full stop is not part of the URL
+      parts.push(text.slice(last, match.index));
+      parts.push(externalLink(url, url, lang, "cb-inline-link"));
+      last = match.index + url.length;
+    }
+    parts.push(text.slice(last));
+    return parts;
+  }
+
+  const langOf = (value) => (value === "en" ? "en" : "th");
+  const str = (value) => (typeof value === "string" ? value : value === null || value === undefined ? "" : String(value));
+
+  // ---- the widget's DOM ----------------------------------------------------------------
+  const host = h("div", { id: "citizenbot-widget" });
+  host.hidden = true; // until the stylesheet arrives, so the page never flashes unstyled parts
+  const shadow = host.attachShadow({ mode: "open" }); // the host page's CSS cannot reach in
+  const stylesheet = h("link", { rel: "stylesheet", href: CSS_URL });
+  const reveal = () => {
+    host.hidden = false;
+  };
+  stylesheet.addEventListener("load", reveal);
+  stylesheet.addEventListener("error", reveal); // unstyled but usable beats invisible
+
+  const launcherLabel = h("span", { class: "cb-launcher-label" });
+  const launcher = h(
+    "button",
+    { type: "button", class: "cb-launcher", "aria-controls": "cb-panel", "aria-expanded": "false" },
+    icon("chat", true),
+    launcherLabel,
+  );
+
+  const title = h("h2", { id: "cb-title", class: "cb-title" });
+  const subtitle = h("p", { id: "cb-subtitle", class: "cb-subtitle" });
+  const langButtons = {
+    th: h("button", { type: "button", class: "cb-lang", lang: "th", "data-lang": "th", text: "ไทย" }),
+    en: h("button", { type: "button", class: "cb-lang", lang: "en", "data-lang": "en", text: "English" }),
+  };
+  const langGroup = h("div", { class: "cb-langs", role: "group" }, langButtons.th, langButtons.en);
+  const newChatButton = h("button", { type: "button", class: "cb-icon-button", "data-action": "new" }, icon("restart"));
+  const closeButton = h("button", { type: "button", class: "cb-icon-button", "data-action": "close" }, icon("close"));
+
+  const log = h("div", { class: "cb-log", role: "region", tabindex: "0" });
+  const typing = h(
+    "div",
+    { class: "cb-typing", hidden: true },
+    h("span", { class: "cb-dots", "aria-hidden": "true" }, h("span"), h("span"), h("span")),
+    h("span", { class: "cb-sr cb-typing-text" }),
+  );
+  // One polite live region, fed a short summary of each answer: a role="log" would read
+  // out whole cards and the citizen's own messages as well.
+  const announcer = h("div", { class: "cb-sr", "aria-live": "polite", "aria-atomic": "true" });
+
+  const input = h("textarea", {
+    id: "cb-input",
+    class: "cb-input",
+    rows: "1",
+    maxlength: String(MAX_CHARS),
+    "aria-describedby": "cb-counter cb-hint",
+    autocomplete: "off",
+    enterkeyhint: "send",
+  });
+  const inputLabel = h("label", { class: "cb-sr", for: "cb-input" });
+  const counter = h("span", { id: "cb-counter", class: "cb-counter" });
+  const hint = h("span", { id: "cb-hint", class: "cb-hint" });
+  const sendButton = h("button", { type: "submit", class: "cb-send" }, icon("send", true), h("span", { class: "cb-send-label" }));
+  const form = h(
+    "form",
+    { class: "cb-form", novalidate: true },
+    inputLabel,
+    h("div", { class: "cb-input-row" }, input, sendButton),
+    h("div", { class: "cb-form-meta" }, hint, counter),
+  );
+
+  const panel = h(
+    "div",
+    { id: "cb-panel", class: "cb-panel", role: "dialog", "aria-modal": "false", "aria-labelledby": "cb-title", "aria-describedby": "cb-subtitle", hidden: true },
+    h(
+      "div",
+      { class: "cb-header" },
+      h("div", { class: "cb-header-row" }, h("div", { class: "cb-heading" }, title, subtitle), newChatButton, closeButton),
+      langGroup,
+    ),
+    log,
+    typing,
+    form,
+    announcer,
+  );
+  const root = h("aside", { class: "cb-root" }, panel, launcher);
+  shadow.append(stylesheet, root);
+
+  // ---- rendering -----------------------------------------------------------------------
+  function applyStrings() {
+    const t = STRINGS[state.lang];
+    root.setAttribute("lang", state.lang);
+    root.setAttribute("aria-label", t.region);
+    launcherLabel.textContent = t.launcher;
+    launcher.setAttribute("aria-label", state.open ? t.launcherClose : t.launcherOpen);
+    title.textContent = t.title;
+    subtitle.textContent = t.subtitle;
+    langGroup.setAttribute("aria-label", `${STRINGS.th.language} / ${STRINGS.en.language}`);
+    for (const [code, button] of Object.entries(langButtons)) button.setAttribute("aria-pressed", String(code === state.lang));
+    newChatButton.setAttribute("aria-label", t.newChat);
+    newChatButton.setAttribute("title", t.newChat);
+    closeButton.setAttribute("aria-label", t.close);
+    closeButton.setAttribute("title", t.close);
+    log.setAttribute("aria-label", t.log);
+    typing.querySelector(".cb-typing-text").textContent = t.typing;
+    inputLabel.textContent = t.input;
+    input.setAttribute("placeholder", t.placeholder);
+    input.setAttribute("lang", state.lang);
+    hint.textContent = t.hint;
+    sendButton.querySelector(".cb-send-label").textContent = t.send;
+    updateCounter();
+  }
+
+  function updateCounter() {
+    const n = input.value.length;
+    counter.textContent = STRINGS[state.lang].counter(n);
+    counter.classList.toggle("cb-counter-near", n > MAX_CHARS - 100);
+  }
+
+  // Screen readers hear who said what; sighted users see it from the bubble's side and colour.
+  function speaker(role) {
+    return h("span", { class: "cb-sr", lang: state.lang, text: `${STRINGS[state.lang][role]} ` });
+  }
+
+  function bubble(role, lang, ...content) {
+    return h("div", { class: `cb-msg cb-msg-${role}`, lang }, speaker(role === "user" ? "you" : "bot"), ...content);
+  }
+
+  function renderCard(card) {
+    const lang = langOf(card.lang);
+    const t = CARD_STRINGS[lang];
+    const toVerify = Array.isArray(card.to_verify) ? card.to_verify.map(str) : [];
+    const facts = Array.isArray(card.facts) ? card.facts.filter((f) => f && str(f.value)) : [];
+    const documents = Array.isArray(card.documents) ? card.documents.map(str).filter(Boolean) : [];
+    const links = Array.isArray(card.links) ? card.links.filter((l) => l && safeUrl(l.url)) : [];
+    const titleId = `cb-card-${Math.random().toString(36).slice(2, 10)}`;
+
+    const flagged = facts.filter((f) => toVerify.includes(str(f.key))).map((f) => str(f.label));
+    if (toVerify.includes("documents") && documents.length) flagged.unshift(t.documents);
+
+    return h(
+      "article",
+      { class: "cb-card", lang, "aria-labelledby": titleId, "data-service-id": str(card.service_id) },
+      h("h3", { class: "cb-card-title", id: titleId, text: str(card.title) }),
+      str(card.summary) ? h("p", { class: "cb-card-summary", text: str(card.summary) }) : null,
+      facts.length
+        ? h(
+            "dl",
+            { class: "cb-facts" },
+            facts.map((fact) =>
+              h(
+                "div",
+                { class: "cb-fact", "data-key": str(fact.key) },
+                h(
+                  "dt",
+                  {},
+                  str(fact.label),
+                  toVerify.includes(str(fact.key)) ? h("span", { class: "cb-badge", text: t.check }) : null,
+                ),
+                h("dd", { text: str(fact.value) }),
+              ),
+            ),
+          )
+        : null,
+      documents.length
+        ? h(
+            "div",
+            { class: "cb-docs" },
+            h("h4", { class: "cb-card-subtitle", text: t.documents }),
+            h("ul", {}, documents.map((doc) => h("li", { text: doc }))),
+          )
+        : null,
+      flagged.length ? h("p", { class: "cb-verify", text: t.verify(t.join(flagged)) }) : null,
+      links.length
+        ? h(
+            "div",
+            { class: "cb-links" },
+            links.map((link) => externalLink(link.url, str(link.label) || safeUrl(link.url), lang, "cb-link-button")),
+          )
+        : null,
+      str(card.last_reviewed) ? h("p", { class: "cb-meta", text: t.reviewed(str(card.last_reviewed)) }) : null,
+    );
+  }
+
+  function quickReplies(label, options, lang, active) {
+    const usable = options.filter((o) => o && str(o.label));
+    if (!active || !usable.length) return null;
+    return h(
+      "div",
+      { class: "cb-quick", role: "group", "aria-label": label || STRINGS[lang].options, lang },
+      usable.map((option) =>
+        h("button", {
+          type: "button",
+          class: "cb-quick-button",
+          text: str(option.label),
+          onclick: () => send(str(option.payload) || str(option.label), str(option.label)),
+        }),
+      ),
+    );
+  }
+
+  // The bot sends each card's plain-text version first, for channels without cards;
+  // the card carries the same facts here, so the text would only repeat it.
+  function visibleMessages(messages) {
+    return messages.filter((message, i) => {
+      const next = messages[i + 1];
+      const isCardText =
+        message.type === "text" && next && next.type === "card" && next.card && str(next.card.title) &&
+        str(message.text).startsWith(str(next.card.title));
+      return !isCardText;
+    });
+  }
+
+  function renderBotEntry(entry, active) {
+    const lang = langOf(entry.lang);
+    const nodes = [];
+    for (const message of visibleMessages(entry.messages)) {
+      if (!message || typeof message !== "object") continue;
+      if (message.type === "text" && str(message.text)) {
+        nodes.push(bubble("bot", lang, h("p", { class: "cb-text" }, linkified(str(message.text), lang))));
+      } else if (message.type === "card" && message.card && typeof message.card === "object") {
+        nodes.push(h("div", { class: "cb-msg cb-msg-card" }, speaker("bot"), renderCard(message.card)));
+      } else if (message.type === "quick_replies") {
+        const text = str(message.text);
+        if (text) nodes.push(bubble("bot", lang, h("p", { class: "cb-text" }, linkified(text, lang))));
+        const options = Array.isArray(message.options) ? message.options : [];
+        nodes.push(quickReplies(text, options, lang, active));
+      } else if (message.type === "image" && safeUrl(message.url)) {
+        nodes.push(bubble("bot", lang, externalLink(message.url, message.url, lang, "cb-inline-link")));
+      }
+    }
+    return nodes;
+  }
+
+  function renderWelcome() {
+    const t = STRINGS[state.lang];
+    return [
+      bubble("bot", state.lang, h("p", { class: "cb-text", text: t.welcome })),
+      quickReplies(t.suggestionsLabel, t.suggestions.map((s) => ({ label: s, payload: s })), state.lang, true),
+    ];
+  }
+
+  function renderError() {
+    const first = state.lang;
+    const second = first === "th" ? "en" : "th";
+    return h(
+      "div",
+      { class: "cb-msg cb-msg-error", role: "alert" },
+      h("p", { class: "cb-text", lang: first, text: ERROR_TEXT[first] }),
+      h("p", { class: "cb-text", lang: second, text: ERROR_TEXT[second] }),
+      h("button", { type: "button", class: "cb-quick-button", text: STRINGS[state.lang].retry, onclick: retry }),
+    );
+  }
+
+  function render() {
+    const nodes = [];
+    if (!state.history.length) nodes.push(...renderWelcome());
+    const last = state.history.length - 1;
+    state.history.forEach((entry, i) => {
+      if (entry.role === "user") {
+        nodes.push(bubble("user", langOf(entry.lang), h("p", { class: "cb-text", text: entry.text })));
+      } else {
+        // Only the newest answer's quick replies still make sense to press.
+        nodes.push(...renderBotEntry(entry, i === last));
+      }
+    });
+    if (state.failed) nodes.push(renderError());
+    log.replaceChildren(...nodes.filter(Boolean));
+    scrollToEnd();
+  }
+
+  function scrollToEnd() {
+    log.scrollTop = log.scrollHeight;
+  }
+
+  function announce(text) {
+    // Emptied first so the same words said twice are still read out.
+    announcer.textContent = "";
+    window.setTimeout(() => {
+      announcer.textContent = text;
+    }, 100);
+  }
+
+  function summary(entry) {
+    const parts = [];
+    for (const message of visibleMessages(entry.messages)) {
+      if (message.type === "text" || message.type === "quick_replies") parts.push(str(message.text));
+      if (message.type === "card" && message.card) parts.push(str(message.card.title), str(message.card.summary));
+    }
+    return `${STRINGS[state.lang].bot} ${parts.filter(Boolean).join(" ")}`;
+  }
+
+  // ---- behaviour -----------------------------------------------------------------------
+  function setOpen(open, { focus = true } = {}) {
+    state.open = open;
+    store.set("open", open);
+    panel.hidden = !open;
+    root.classList.toggle("cb-is-open", open);
+    launcher.setAttribute("aria-expanded", String(open));
+    applyStrings();
+    if (open) {
+      scrollToEnd();
+      if (focus) input.focus();
+    } else if (focus) {
+      launcher.focus();
+    }
+  }
+
+  function setLanguage(lang) {
+    if (lang === state.lang) return;
+    state.lang = lang;
+    store.set("lang", lang);
+    applyStrings();
+    render();
+  }
+
+  function startOver() {
+    state.history = [];
+    state.failed = null;
+    state.sender = newSenderId(); // a fresh conversation in Rasa as well
+    store.set("sender", state.sender);
+    store.remove("history");
+    render();
+    input.focus();
+  }
+
+  function userLanguage(text) {
+    return THAI.test(text) ? "th" : "en";
+  }
+
+  function cleanMessages(messages) {
+    // Only what the renderer understands is kept (and stored), as plain JSON values.
+    return messages.filter((m) => m && typeof m === "object" && typeof m.type === "string").map((m) => JSON.parse(JSON.stringify(m)));
+  }
+
+  async function ask(text) {
+    const controller = new AbortController();
+    const timer = window.setTimeout(() => controller.abort(), REQUEST_TIMEOUT_MS);
+    try {
+      const response = await fetch(API_URL, {
+        method: "POST",
+        mode: "cors",
+        credentials: "omit",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ sender: state.sender, text, language: state.lang }),
+        signal: controller.signal,
+      });
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      const data = await response.json();
+      if (!data || data.status !== "ok" || !Array.isArray(data.messages)) throw new Error(`status ${data && data.status}`);
+      return { role: "bot", lang: langOf(data.language), messages: cleanMessages(data.messages) };
+    } finally {
+      window.clearTimeout(timer);
+    }
+  }
+
+  async function send(text, display, { isRetry = false } = {}) {
+    const message = str(text).trim();
+    if (state.pending || !message || message.length > MAX_CHARS) return;
+    const shown = str(display).trim() || message;
+    if (!isRetry) state.history.push({ role: "user", text: shown, lang: userLanguage(shown) });
+    state.failed = null;
+    saveHistory();
+    render();
+    state.pending = true;
+    form.setAttribute("aria-busy", "true");
+    sendButton.disabled = true;
+    typing.hidden = false;
+    scrollToEnd();
+    try {
+      const entry = await ask(message);
+      state.history.push(entry);
+      saveHistory();
+      render();
+      announce(summary(entry));
+    } catch {
+      state.failed = { text: message, display: shown };
+      render(); // the error bubble is role="alert", so it is read out by itself
+    } finally {
+      state.pending = false;
+      form.removeAttribute("aria-busy");
+      sendButton.disabled = false;
+      typing.hidden = true;
+    }
+    // Quick-reply and retry buttons are gone now: keep keyboard users in the panel.
+    if (state.open && !panel.contains(shadow.activeElement)) input.focus();
+  }
+
+  function retry() {
+    if (state.failed) send(state.failed.text, state.failed.display, { isRetry: true });
+  }
+
+  function submitInput() {
+    const text = input.value;
+    if (!text.trim() || state.pending) return;
+    input.value = "";
+    autosize();
+    updateCounter();
+    send(text);
+  }
+
+  function autosize() {
+    input.style.height = "auto";
+    input.style.height = `${Math.min(input.scrollHeight, 160)}px`;
+  }
+
+  launcher.addEventListener("click", () => setOpen(!state.open));
+  closeButton.addEventListener("click", () => setOpen(false));
+  newChatButton.addEventListener("click", startOver);
+  for (const [code, button] of Object.entries(langButtons)) button.addEventListener("click", () => setLanguage(code));
+  panel.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") {
+      event.preventDefault();
+      setOpen(false);
+    }
+  });
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    submitInput();
+  });
+  input.addEventListener("keydown", (event) => {
+    // isComposing: Enter that confirms an IME candidate must not send the message.
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      submitInput();
+    }
+  });
+  input.addEventListener("input", () => {
+    updateCounter();
+    autosize();
+  });
+
+  function mount() {
+    document.body.append(host);
+    applyStrings();
+    render();
+    // A panel left open stays open after a reload, but does not grab the page's focus.
+    setOpen(state.open, { focus: false });
+  }
+
+  window.citizenbotWidget = {
+    open: () => setOpen(true),
+    close: () => setOpen(false),
+    setLanguage: (lang) => setLanguage(langOf(lang)),
+  };
+  if (document.body) mount();
+  else document.addEventListener("DOMContentLoaded", mount, { once: true });
+})();
