@@ -51,8 +51,11 @@ class ActionChangeLanguage(Action):
         return "action_change_language"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        wanted = next(tracker.get_latest_entity_values("language"), None)
-        if wanted not in ("th", "en"):
+        entity = next(tracker.get_latest_entity_values("language"), None)
+        wanted: Lang
+        if entity in ("th", "en"):
+            wanted = "th" if entity == "th" else "en"
+        else:
             said = tracker.latest_message.get("text") or ""
             if _WANTS_ENGLISH.search(said):
                 wanted = "en"

@@ -46,7 +46,6 @@ _EN_MONTHS = {
 _MONTH_WORDS = {name: number for number, names in _THAI_MONTHS.items() for name in names} | _EN_MONTHS
 _MONTH_ALT = "|".join(sorted((re.escape(m) for m in _MONTH_WORDS), key=len, reverse=True))
 
-_ERA = r"(?:\s*(?:พ\.?ศ\.?|ค\.?ศ\.?|BE|B\.E\.|AD|CE))?"
 _PATTERNS = [
     # 2026-05-12
     re.compile(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"),

@@ -16,3 +16,12 @@ def catalogue(tmp_path_factory, seed_services, embedder):
     search.load_or_build()
     yield search
     store.close()
+
+
+@pytest.fixture
+def conversations(tmp_path):
+    from actions.api.conversation_store import ConversationStore
+
+    store = ConversationStore(f"sqlite:///{tmp_path / 'conversations.db'}")
+    yield store
+    store.close()

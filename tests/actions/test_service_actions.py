@@ -9,8 +9,11 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.context import SearchThresholds
 from actions.language import ValidateSlotMappings
-from actions.service_actions import ActionAnswerService, ActionBrowseLifeEvent
+from actions.service_actions import ActionAnswerDetail, ActionAnswerService, ActionBrowseLifeEvent
+
+THRESHOLDS = SearchThresholds(answer=0.45, switch=0.55)
 
 TRACKER = {
     "sender_id": "citizen-1",
@@ -25,10 +28,18 @@ TRACKER = {
 
 
 def tracker(
-    text: str, language: str = "th", entities: list | None = None, metadata: dict | None = None
+    text: str,
+    language: str = "th",
+    entities: list | None = None,
+    metadata: dict | None = None,
+    intent: str = "ask_service",
+    **slots,
 ) -> Tracker:
+    """A tracker as Rasa sends it to the action server, for the latest message ``text``."""
     state = copy.deepcopy(TRACKER)
     state["slots"]["language"] = language
+    state["slots"].update(slots)
+    state["latest_message"]["intent"] = {"name": intent, "confidence": 0.9}
     state["latest_message"]["text"] = text
     state["latest_message"]["entities"] = entities or []
     if metadata:
@@ -43,8 +54,8 @@ def run(action, track: Tracker) -> tuple[list, list]:
 
 
 def test_answer_gives_text_card_and_sets_the_service(catalogue):
-    events, messages = run(ActionAnswerService(catalogue, 0.35), tracker("บัตรประชาชนหมดอายุต้องทำยังไง"))
-    assert events == [{"event": "slot", "timestamp": None, "name": "service_id", "value": "id-card-renewal"}]
+    events, messages = run(ActionAnswerService(catalogue, THRESHOLDS), tracker("บัตรประชาชนหมดอายุต้องทำยังไง"))
+    assert {"event": "slot", "timestamp": None, "name": "service_id", "value": "id-card-renewal"} in events
     assert messages[0]["text"].startswith("ทำบัตรประจำตัวประชาชนใหม่")
     card = messages[1]["custom"]
     assert card["type"] == "service_card" and card["lang"] == "th"
@@ -60,21 +71,22 @@ def test_answer_text_is_one_message_on_every_channel(catalogue, seed_services):
 
 
 def test_english_answer_is_in_english(catalogue):
-    _, messages = run(ActionAnswerService(catalogue, 0.35), tracker("How do I renew my passport?", "en"))
+    _, messages = run(ActionAnswerService(catalogue, THRESHOLDS), tracker("How do I renew my passport?", "en"))
     assert "passport" in messages[0]["text"].lower()
     assert messages[1]["custom"]["lang"] == "en"
 
 
 def test_unverified_facts_are_flagged_to_the_citizen(catalogue):
-    _, messages = run(ActionAnswerService(catalogue, 0.35), tracker("renew expired national ID card", "en"))
+    _, messages = run(ActionAnswerService(catalogue, THRESHOLDS), tracker("renew expired national ID card", "en"))
     service = catalogue.get("id-card-renewal")
     assert service is not None and "fees" in service.to_verify
     assert "Please confirm the" in messages[0]["text"]
 
 
 def test_low_score_says_honestly_nothing_matched_and_offers_life_events(catalogue):
-    events, messages = run(ActionAnswerService(catalogue, 0.99), tracker("ขอสูตรต้มยำกุ้งหน่อย"))
-    assert events == []
+    never = SearchThresholds(answer=0.99, switch=0.99)
+    events, messages = run(ActionAnswerService(catalogue, never), tracker("ขอสูตรต้มยำกุ้งหน่อย"))
+    assert events == [{"event": "slot", "timestamp": None, "name": "misses", "value": 1.0}]
     assert "หาบริการที่ตรงกับคำถามนี้ไม่เจอ" in messages[0]["text"]
     assert len(messages[0]["buttons"]) == 10
     assert messages[0]["buttons"][0]["payload"].startswith("/browse_life_event")
@@ -105,7 +117,53 @@ def test_browse_unknown_life_event_offers_the_list(catalogue):
 )
 def test_language_slot_follows_the_citizen(text, slot, metadata, expected):
     action = ValidateSlotMappings()
-    result = asyncio.run(
-        action.extract_language(CollectingDispatcher(), tracker(text, slot, metadata=metadata), {})
-    )
+    result = asyncio.run(action.extract_language(CollectingDispatcher(), tracker(text, slot, metadata=metadata), {}))
     assert result == expected
+
+
+def test_second_miss_in_a_row_offers_a_person(catalogue):
+    never = SearchThresholds(answer=0.99, switch=0.99)
+    events, messages = run(ActionAnswerService(catalogue, never), tracker("ขอสูตรต้มยำกุ้งหน่อย", misses=1.0))
+    assert messages[0]["response"] == "utter_offer_human"
+    assert {"event": "slot", "timestamp": None, "name": "human_offered", "value": True} in events
+
+
+def _slot(events, name):
+    return next(e["value"] for e in events if e.get("name") == name)
+
+
+def test_follow_up_without_a_service_uses_the_one_in_context(catalogue):
+    track = tracker("แล้วต้องใช้เอกสารอะไรบ้าง", intent="ask_documents", service_id="passport-renewal")
+    events, messages = run(ActionAnswerDetail(catalogue, THRESHOLDS), track)
+    assert _slot(events, "service_id") == "passport-renewal"
+    assert messages[0]["text"].startswith("ทำหนังสือเดินทางเล่มใหม่")
+    assert "หนังสือเดินทางเล่มเดิม" in messages[0]["text"]
+    assert not any(m.get("custom") for m in messages)  # same service: no new card
+
+
+def test_english_fee_follow_up(catalogue):
+    track = tracker("and how much does it cost?", "en", intent="ask_fee", service_id="passport-renewal")
+    _, messages = run(ActionAnswerDetail(catalogue, THRESHOLDS), track)
+    assert "Fees:" in messages[0]["text"] and "1,000 baht" in messages[0]["text"]
+
+
+def test_naming_another_service_switches_it(catalogue):
+    entities = [{"entity": "service", "value": "ใบขับขี่"}]
+    track = tracker("ต่อใบขับขี่ต้องใช้เอกสารอะไร", entities=entities, intent="ask_documents", service_id="passport-renewal")
+    events, messages = run(ActionAnswerDetail(catalogue, THRESHOLDS), track)
+    assert _slot(events, "service_id") == "driving-licence-renewal"
+    assert any(m.get("custom", {}).get("service_id") == "driving-licence-renewal" for m in messages)
+
+
+def test_follow_up_without_any_service_asks_back(catalogue):
+    _, messages = run(ActionAnswerDetail(catalogue, THRESHOLDS), tracker("ค่าธรรมเนียมเท่าไหร่", intent="ask_fee"))
+    assert messages[0]["text"].startswith("ต้องการทราบค่าธรรมเนียมของบริการไหน")
+    english = tracker("how long does it take?", "en", intent="ask_processing_time")
+    _, messages = run(ActionAnswerDetail(catalogue, THRESHOLDS), english)
+    assert messages[0]["text"].startswith("Which service would you like the processing time for?")
+
+
+def test_explicit_language_choice_is_kept():
+    state = tracker("ต่ออายุบัตรประชาชน", "en", preferred_language="en")
+    result = asyncio.run(ValidateSlotMappings().extract_language(CollectingDispatcher(), state, {}))
+    assert result == {"language": "en"}

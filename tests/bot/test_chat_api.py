@@ -36,9 +36,7 @@ def test_rasa_down_gives_a_canned_reply_in_the_citizens_language(client):
 
 def test_curl_without_a_content_type_is_accepted(client):
     body = json.dumps({"sender": "a", "text": "hello"}).encode()
-    response = client.post(
-        "/api/chat", content=body, headers={"content-type": "application/x-www-form-urlencoded"}
-    )
+    response = client.post("/api/chat", content=body, headers={"content-type": "application/x-www-form-urlencoded"})
     assert response.status_code == 200
 
 

@@ -121,13 +121,8 @@ def test_unknown_ids(editor_app, method, path, code):
 
 def test_bad_bodies(editor_app):
     client, _ = editor_app
-    assert (
-        client.post("/api/admin/services", content=b"", headers=AUTH).json()["error"]["code"] == "empty_body"
-    )
-    assert (
-        client.post("/api/admin/services", content=b"{", headers=AUTH).json()["error"]["code"]
-        == "malformed_json"
-    )
+    assert client.post("/api/admin/services", content=b"", headers=AUTH).json()["error"]["code"] == "empty_body"
+    assert client.post("/api/admin/services", content=b"{", headers=AUTH).json()["error"]["code"] == "malformed_json"
     binary = client.post("/api/admin/services", content=b"\xff\xfe\x00", headers=AUTH)
     assert binary.json()["error"]["code"] == "invalid_encoding"
     mismatch = client.put("/api/admin/services/other-id", json={"id": "x"}, headers=AUTH)
