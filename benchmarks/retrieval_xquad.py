@@ -38,7 +38,7 @@ def convert(xquad_dir: Path, out_dir: Path) -> dict[str, tuple[Path, Path]]:
     """Write ``corpus.<lang>.jsonl`` and ``queries.<lang>.jsonl``; returns their paths per language."""
     out_dir.mkdir(parents=True, exist_ok=True)
     files: dict[str, tuple[Path, Path]] = {}
-    layout: list[list[int]] | None = None
+    layout: list[int] | None = None
     for lang in LANGS:
         data = json.loads((xquad_dir / f"xquad.{lang}.json").read_text(encoding="utf-8"))["data"]
         shape = [len(article["paragraphs"]) for article in data]
@@ -51,11 +51,17 @@ def convert(xquad_dir: Path, out_dir: Path) -> dict[str, tuple[Path, Path]]:
             for a, article in enumerate(data):
                 for p, paragraph in enumerate(article["paragraphs"]):
                     doc_id = f"{a}-{p}"
-                    corpus.write(json.dumps({"id": doc_id, "text": paragraph["context"], "lang": lang},
-                                            ensure_ascii=False) + "\n")
+                    corpus.write(
+                        json.dumps({"id": doc_id, "text": paragraph["context"], "lang": lang}, ensure_ascii=False)
+                        + "\n"
+                    )
                     for qa in paragraph["qas"]:
-                        qs.write(json.dumps({"id": qa["id"], "text": qa["question"], "relevant": [doc_id]},
-                                            ensure_ascii=False) + "\n")
+                        qs.write(
+                            json.dumps(
+                                {"id": qa["id"], "text": qa["question"], "relevant": [doc_id]}, ensure_ascii=False
+                            )
+                            + "\n"
+                        )
         files[lang] = (corpus_path, queries_path)
     return files
 
@@ -72,14 +78,20 @@ def run(xquad_dir: Path, out_dir: Path, backend: str, model: str | None) -> dict
         build_seconds = time.perf_counter() - started
         for query_lang in LANGS:
             direction = f"{query_lang}->{doc_lang}"
-            result = evaluate_index(index, queries[query_lang])
-            result["build_seconds"] = round(build_seconds, 1)  # type: ignore[assignment]
+            result: dict[str, Any] = dict(evaluate_index(index, queries[query_lang]))
+            result["build_seconds"] = round(build_seconds, 1)
             report["directions"][direction] = result
-            print(direction, json.dumps({m: result[m]["R@1"] for m in ("dense", "lexical", "hybrid")}),
-                  file=sys.stderr, flush=True)
+            print(
+                direction,
+                json.dumps({m: result[m]["R@1"] for m in ("dense", "lexical", "hybrid")}),
+                file=sys.stderr,
+                flush=True,
+            )
     directions = report["directions"]
-    report["goals"] = {d: {"target_R@1": g, "hybrid_R@1": directions[d]["hybrid"]["R@1"],
-                           "met": directions[d]["hybrid"]["R@1"] >= g} for d, g in GOALS.items()}
+    report["goals"] = {
+        d: {"target_R@1": g, "hybrid_R@1": directions[d]["hybrid"]["R@1"], "met": directions[d]["hybrid"]["R@1"] >= g}
+        for d, g in GOALS.items()
+    }
     report["hybrid_beats_both_parts"] = {
         d: r["hybrid"]["R@1"] > max(r["dense"]["R@1"], r["lexical"]["R@1"]) for d, r in directions.items()
     }
@@ -89,8 +101,9 @@ def run(xquad_dir: Path, out_dir: Path, backend: str, model: str | None) -> dict
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--xquad-dir", type=Path, default=DEFAULT_XQUAD)
-    parser.add_argument("--data-dir", type=Path, default=None,
-                        help="where to write the jsonl files (default: a temporary directory)")
+    parser.add_argument(
+        "--data-dir", type=Path, default=None, help="where to write the jsonl files (default: a temporary directory)"
+    )
     parser.add_argument("--backend", default="use-multilingual")
     parser.add_argument("--model", default=None)
     args = parser.parse_args(argv)

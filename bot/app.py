@@ -6,15 +6,16 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.middleware.cors import CORSMiddleware
 
 from bot.api import actions_endpoint, editor, health
 from bot.api.errors import ApiError, api_error_handler, validation_error_handler
 from bot.runtime import Runtime
 from bot.settings import Settings, get_settings
-from channels.web import chat_api
+from channels.line import webhook as line_webhook
+from channels.web import chat_api, widget
 
 __all__ = ["create_app"]
 
@@ -45,9 +46,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(actions_endpoint.router)
     app.include_router(editor.router)
-
-    @app.get("/", include_in_schema=False)
-    async def root(request: Request) -> JSONResponse:
-        return JSONResponse({"service": "citizenbot", "chat": "/api/chat", "health": "/health", "docs": "/docs"})
+    app.include_router(line_webhook.router)
+    app.include_router(widget.router)  # GET / (the demo page), /widget.js, /widget.css
+    # Sites that embed the widget call /api/chat from their own origin. No cookies are
+    # involved, so credentials stay off; a preflight from any other origin is refused.
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.web.allowed_origins,
+        allow_methods=["GET", "POST"],
+        allow_headers=["Content-Type"],
+        allow_credentials=False,
+        max_age=600,
+    )
 
     return app

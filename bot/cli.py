@@ -66,6 +66,20 @@ def _cmd_catalogue_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_line_rich_menu(args: argparse.Namespace) -> int:
+    from bot.settings import get_settings
+    from channels.line.rich_menu import RichMenuError, run_rich_menu_command
+
+    out, font = (Path(args.out) if args.out else None), (Path(args.font) if args.font else None)
+    try:
+        report = run_rich_menu_command(get_settings(), dry_run=args.dry_run, out=out, font=font)
+    except RichMenuError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(json.dumps(report, indent=2, ensure_ascii=False))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="citizenbot", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -96,6 +110,14 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("path")
     load.add_argument("--author", default="cli-import")
     load.set_defaults(handler=_cmd_catalogue_import)
+
+    line = commands.add_parser("line", help="LINE Official Account tools")
+    line_actions = line.add_subparsers(dest="action", required=True)
+    rich_menu = line_actions.add_parser("rich-menu", help="create the Thai and English rich menus; Thai is the default")
+    rich_menu.add_argument("--dry-run", action="store_true", help="only write the menus' JSON and PNG files")
+    rich_menu.add_argument("--out", default=None, help="where to write the files (dry run: var/rich-menu)")
+    rich_menu.add_argument("--font", default=None, help="a .ttf/.otf font with Thai (found automatically if unset)")
+    rich_menu.set_defaults(handler=_cmd_line_rich_menu)
     return parser
 
 

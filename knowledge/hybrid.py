@@ -34,7 +34,6 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -91,9 +90,7 @@ class IndexMismatchError(ValueError):
     """A saved index was built with another embedder (vectors from two models are not comparable)."""
 
 
-def passages_from_text(
-    doc_id: str, text: str, lang: str, field: str = "body", chunk_chars: int = 100
-) -> list[Passage]:
+def passages_from_text(doc_id: str, text: str, lang: str, field: str = "body", chunk_chars: int = 100) -> list[Passage]:
     """The text itself plus, when longer than ``chunk_chars``, chunk and sentence views of it.
 
     Views are named ``field#chunk`` and ``field#sentence``: they vote separately in the dense score
@@ -230,9 +227,9 @@ class HybridIndex:
         )
         self._lock = _ReadWriteLock()
         self._passages: dict[int, Passage] = {}
-        self._doc_pids: dict[str, tuple[int, ...]] = {}
+        self._doc_pids: dict[str, np.ndarray] = {}  # doc -> passage ids (int64)
+        self._doc_fields: dict[str, np.ndarray] = {}  # doc -> field number of each passage
         self._next_pid = 0
-        self._passage_terms: dict[int, frozenset[str]] = {}
         self._field_ids: dict[str, int] = {}
         self._query_vectors = _VectorCache(embedder, 2048)
         self._word_vectors = _VectorCache(embedder, 8192)
@@ -287,7 +284,9 @@ class HybridIndex:
     def _apply(self, prepared: _Prepared) -> None:
         if self._bridge is not None and prepared.new_word_vectors is not None:
             self._bridge.add(prepared.new_words, prepared.new_word_vectors)
-        old_pids = [pid for doc_id in prepared.passages for pid in self._doc_pids.get(doc_id, ())]
+        old_pids = [
+            pid for doc_id in prepared.passages if doc_id in self._doc_pids for pid in self._doc_pids[doc_id].tolist()
+        ]
         new_pids: list[int] = []
         appeared: set[str] = set()
         vanished: set[str] = set()
@@ -296,13 +295,10 @@ class HybridIndex:
             if not passages:
                 vanished.update(self._lexical.remove(doc_id))
                 continue
-            pids = tuple(range(self._next_pid, self._next_pid + len(passages)))
+            pids = np.arange(self._next_pid, self._next_pid + len(passages), dtype=np.int64)
             self._next_pid += len(passages)
-            for pid, passage in zip(pids, passages, strict=True):
-                self._passages[pid] = passage
-                self._field_ids.setdefault(passage.field, len(self._field_ids))
-            self._doc_pids[doc_id] = pids
-            new_pids.extend(pids)
+            self._register(doc_id, pids, passages)
+            new_pids.extend(pids.tolist())
             added, gone = self._lexical.add(doc_id, prepared.terms[doc_id])
             appeared.update(added)
             vanished.update(gone)
@@ -311,11 +307,18 @@ class HybridIndex:
             self._bridge.set_active(vanished - appeared, False)
             self._bridge.set_active(appeared, True)
 
+    def _register(self, doc_id: str, pids: np.ndarray, passages: Sequence[Passage]) -> None:
+        for pid, passage in zip(pids.tolist(), passages, strict=True):
+            self._passages[pid] = passage
+        fields = [self._field_ids.setdefault(p.field, len(self._field_ids)) for p in passages]
+        self._doc_pids[doc_id] = pids
+        self._doc_fields[doc_id] = np.asarray(fields, dtype=np.int64)
+
     def _forget_passages(self, doc_id: str) -> list[int]:
-        pids = list(self._doc_pids.pop(doc_id, ()))
+        pids: list[int] = self._doc_pids.pop(doc_id, np.zeros(0, dtype=np.int64)).tolist()
+        self._doc_fields.pop(doc_id, None)
         for pid in pids:
             del self._passages[pid]
-            self._passage_terms.pop(pid, None)
         return pids
 
     def _drop(self, doc_id: str) -> None:
@@ -335,7 +338,7 @@ class HybridIndex:
 
     def passages(self, doc_id: str) -> list[Passage]:
         with self._lock.read():
-            return [self._passages[pid] for pid in self._doc_pids.get(doc_id, ())]
+            return [self._passages[pid] for pid in self._doc_pids.get(doc_id, np.zeros(0, np.int64)).tolist()]
 
     def search(self, query: str, k: int = 5, mode: str = "hybrid") -> list[SearchHit]:
         """Best documents for ``query``, one hit per document, best first."""
@@ -397,10 +400,11 @@ class HybridIndex:
             lexical_scores = np.array([lexical[s] if s is not None else 0.0 for s in slots])
         best = np.zeros(len(doc_ids))
         aggregate = np.zeros(len(doc_ids))
-        pid_lists: list[tuple[int, ...]] = [self._doc_pids[doc_id] for doc_id in doc_ids]
+        pid_lists = [self._doc_pids[doc_id] for doc_id in doc_ids]
         similarities: list[np.ndarray] = []
         if query_vector is not None:
-            best, aggregate, similarities = self._dense_scores(query_vector, pid_lists)
+            field_lists = [self._doc_fields[doc_id] for doc_id in doc_ids]
+            best, aggregate, similarities = self._dense_scores(query_vector, pid_lists, field_lists)
         if mode == "dense":
             fused = aggregate
         elif mode == "lexical":
@@ -426,14 +430,14 @@ class HybridIndex:
         return hits
 
     def _dense_scores(
-        self, query_vector: np.ndarray, pid_lists: Sequence[tuple[int, ...]]
+        self, query_vector: np.ndarray, pid_lists: Sequence[np.ndarray], field_lists: Sequence[np.ndarray]
     ) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
         """Per document: best cosine, and the field-aware aggregate (see module docstring)."""
-        flat = np.fromiter((pid for pids in pid_lists for pid in pids), dtype=np.int64)
+        flat = np.concatenate(pid_lists)
         sims = self._dense.vectors(flat) @ query_vector
         lengths = np.fromiter((len(pids) for pids in pid_lists), dtype=np.int64, count=len(pid_lists))
         owner = np.repeat(np.arange(len(pid_lists)), lengths)
-        fields = np.fromiter((self._field_ids[self._passages[int(pid)].field] for pid in flat), dtype=np.int64)
+        fields = np.concatenate(field_lists)
         grid = np.full((len(pid_lists), len(self._field_ids)), -np.inf)
         np.maximum.at(grid, (owner, fields), sims)
         present = np.isfinite(grid)
@@ -446,30 +450,24 @@ class HybridIndex:
 
     def _best_passage(
         self,
-        pids: tuple[int, ...],
+        pids: np.ndarray,
         sims: np.ndarray | None,
         lexical_query: LexicalQuery | None,
         mode: str,
     ) -> Passage:
         score = np.zeros(len(pids)) if sims is None else np.asarray(sims, dtype=np.float64).copy()
-        if lexical_query is not None and lexical_query.weights:
+        if lexical_query is not None and lexical_query.weights and lexical_query.ceiling > 0:
             weight = 1.0 if mode == "lexical" else self.fusion.lexical_weight
-            for i, pid in enumerate(pids):
+            idf = {term: w * self._lexical.idf(term) for term, w in lexical_query.weights.items()}
+            for i, pid in enumerate(pids.tolist()):
                 passage = self._passages[pid]
                 if self._lexical.field_weight(passage.field) <= 0 or VIEW_SEPARATOR in passage.field:
                     continue
-                score[i] += weight * self._overlap(pid, lexical_query)
-        return self._passages[pids[int(np.argmax(score))]]
-
-    def _overlap(self, pid: int, query: LexicalQuery) -> float:
-        terms = self._passage_terms.get(pid)
-        if terms is None:
-            terms = frozenset(lexical_terms(self._passages[pid].text))
-            self._passage_terms[pid] = terms
-        if query.ceiling <= 0:
-            return 0.0
-        found = sum(w * self._lexical.idf(t) for t, w in query.weights.items() if t in terms)
-        return min(1.0, found / query.ceiling)
+                # Substring test instead of re-tokenising: only picks which passage to show.
+                text = passage.text.casefold()
+                found = sum(value for term, value in idf.items() if term in text)
+                score[i] += weight * min(1.0, found / lexical_query.ceiling)
+        return self._passages[int(pids[int(np.argmax(score))])]
 
     # ----- persistence --------------------------------------------------------------------------
 
@@ -480,9 +478,7 @@ class HybridIndex:
         with self._lock.read():  # snapshot in memory; writing files must not block editors
             dense_bytes = self._dense.serialize()
             passages = [
-                {"pid": pid, **asdict(self._passages[pid])}
-                for pids in self._doc_pids.values()
-                for pid in pids
+                {"pid": pid, **asdict(self._passages[pid])} for pids in self._doc_pids.values() for pid in pids.tolist()
             ]
             lexical_state = self._lexical.state()
             terms, term_vectors = self._bridge.arrays() if self._bridge is not None else ([], None)
@@ -531,30 +527,36 @@ class HybridIndex:
         if meta.get("format") != FORMAT_VERSION:
             raise ValueError(f"index in {path} has format {meta.get('format')}, this code reads {FORMAT_VERSION}")
         saved = meta["embedder"]
-        if saved["name"] != embedder.name or int(saved["dimension"]) != int(embedder.dimension):
+        built_with = f"index in {path} was built with embedder {saved['name']!r} ({saved['dimension']} dims)"
+        if saved["name"] != embedder.name:  # checked first: asking for the dimension may load a model
+            raise IndexMismatchError(f"{built_with}; got {embedder.name!r}. Rebuild the index for this embedder.")
+        if int(saved["dimension"]) != int(embedder.dimension):
             raise IndexMismatchError(
-                f"index in {path} was built with embedder {saved['name']!r} ({saved['dimension']} dims); "
-                f"got {embedder.name!r} ({embedder.dimension} dims). Rebuild the index for this embedder."
+                f"{built_with}; got {embedder.name!r} with {embedder.dimension} dims. Rebuild the index."
             )
         lexical = LexicalIndex.from_state(json.loads((path / "lexical.json").read_text(encoding="utf-8")))
         index = cls(embedder, fusion=FusionConfig(**meta["fusion"]), bridge=bool(meta["bridge"]))
         index._lexical = lexical
         index._dense = DenseIndex.load(path / "dense.faiss", int(saved["dimension"]))
+        by_doc: dict[str, tuple[list[int], list[Passage]]] = {}
         with open(path / "passages.jsonl", encoding="utf-8") as handle:
             for line in handle:
                 row = json.loads(line)
                 pid = int(row.pop("pid"))
                 passage = Passage(**row)
-                index._passages[pid] = passage
-                index._doc_pids[passage.doc_id] = (*index._doc_pids.get(passage.doc_id, ()), pid)
-                index._field_ids.setdefault(passage.field, len(index._field_ids))
+                pids, passages = by_doc.setdefault(passage.doc_id, ([], []))
+                pids.append(pid)
+                passages.append(passage)
+        for doc_id, (pids, passages) in by_doc.items():
+            index._register(doc_id, np.asarray(pids, dtype=np.int64), passages)
         index._next_pid = int(meta["next_pid"])
         if index._bridge is not None:
             terms = json.loads((path / "bridge_terms.json").read_text(encoding="utf-8"))
             index._bridge.restore(terms, np.load(path / "bridge_vectors.npy"), lexical.vocabulary())
         if len(index._dense) != len(index._passages):
-            raise ValueError(f"index in {path} is inconsistent: {len(index._dense)} vectors, "
-                             f"{len(index._passages)} passages")
+            raise ValueError(
+                f"index in {path} is inconsistent: {len(index._dense)} vectors, {len(index._passages)} passages"
+            )
         return index
 
 

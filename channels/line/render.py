@@ -36,8 +36,10 @@ __all__ = [
     "MAX_TEXT",
     "PostbackCommand",
     "card_bubble",
+    "clip",
     "fit_messages",
     "graphemes",
+    "location_item",
     "parse_postback",
     "postback_data",
     "quick_reply_items",
@@ -118,10 +120,8 @@ def truncate_label(label: str, limit: int = MAX_LABEL) -> str:
     hard_cut = "".join(clusters[:keep])
     budget = len(hard_cut)
     ends = [end for end in _word_ends(label) if end <= budget]
-    if ends and ends[-1] >= budget * 0.6:  # do not throw away half the label for a neat cut
-        cut = label[: ends[-1]]
-    else:
-        cut = hard_cut
+    # A word end is nicer, but not at the price of half the label.
+    cut = label[: ends[-1]] if ends and ends[-1] >= budget * 0.6 else hard_cut
     return cut.rstrip(" ,.;:-/(") + _ELLIPSIS
 
 
@@ -161,7 +161,7 @@ def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
     return pieces
 
 
-def _clip(text: str, limit: int) -> str:
+def clip(text: str, limit: int) -> str:
     """Clip to ``limit`` UTF-16 units at a cluster boundary, with an ellipsis when cut."""
     if utf16_len(text) <= limit:
         return text
@@ -193,7 +193,7 @@ def postback_data(text: str | None = None, lang: Lang | None = None, menu: str |
     encoded = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     overflow = utf16_len(encoded) - MAX_POSTBACK_DATA
     if overflow > 0:
-        data["text"] = _clip(text, max(1, utf16_len(text) - overflow - 8))
+        data["text"] = clip(text, max(1, utf16_len(text) - overflow - 8))
         encoded = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return encoded
 
@@ -220,7 +220,7 @@ def _postback(label: str, text: str, lang: Lang, display: str | None = None) -> 
     return PostbackAction(
         label=truncate_label(label),
         data=postback_data(text, lang),
-        display_text=_clip(display or text, MAX_DISPLAY_TEXT),
+        display_text=clip(display or text, MAX_DISPLAY_TEXT),
     )
 
 
@@ -247,7 +247,7 @@ def location_item(lang: Lang) -> QuickReplyItem:
 
 def text_message(text: str, items: list[QuickReplyItem] | None = None) -> TextMessage:
     quick = QuickReply(items=items[:MAX_QUICK_REPLIES]) if items else None
-    return TextMessage(text=_clip(text, MAX_TEXT), quick_reply=quick)
+    return TextMessage(text=clip(text, MAX_TEXT), quick_reply=quick)
 
 
 # --- cards -------------------------------------------------------------------------------
@@ -303,7 +303,12 @@ def card_bubble(card: dict[str, Any]) -> dict[str, Any]:
         if uri:
             label = truncate_label(str(link.get("label") or uri))
             buttons.append(
-                {"type": "button", "style": "link", "height": "sm", "action": {"type": "uri", "label": label, "uri": uri}}
+                {
+                    "type": "button",
+                    "style": "link",
+                    "height": "sm",
+                    "action": {"type": "uri", "label": label, "uri": uri},
+                }
             )
     return {
         "type": "bubble",
@@ -316,7 +321,7 @@ def card_bubble(card: dict[str, Any]) -> dict[str, Any]:
 def _cards_message(cards: list[dict[str, Any]]) -> FlexMessage:
     lang: Lang = "en" if cards[0].get("lang") == "en" else "th"
     titles = ", ".join(str(card.get("title") or "") for card in cards)
-    alt = _clip(line_text("cards_alt", lang, titles=titles), MAX_ALT_TEXT)
+    alt = clip(line_text("cards_alt", lang, titles=titles), MAX_ALT_TEXT)
     contents = {"type": "carousel", "contents": [card_bubble(card) for card in cards]}
     return FlexMessage(alt_text=alt, contents=FlexContainer.from_dict(contents))
 
@@ -378,4 +383,3 @@ def fit_messages(parts: list[Message], limit: int = MAX_MESSAGES) -> list[Messag
         logger.warning("a reply had %d LINE messages; dropped %d", len(merged), len(merged) - limit)
         merged = [*merged[: limit - 1], merged[-1]]
     return merged
-

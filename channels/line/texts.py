@@ -10,7 +10,7 @@ from typing import Literal
 
 Lang = Literal["th", "en"]
 
-__all__ = ["TEXTS", "Lang", "line_text"]
+__all__ = ["TEXTS", "Lang", "bilingual", "line_text"]
 
 TEXTS: dict[str, dict[Lang, str]] = {
     "greeting": {
@@ -45,7 +45,10 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "th": "สำนักงานที่อยู่ใกล้คุณที่สุดเท่าที่เรามีข้อมูลครับ:",
         "en": "The nearest offices we know of:",
     },
-    "offices_line": {"th": "{n}. {name} (ประมาณ {distance}) สำหรับ {services}", "en": "{n}. {name} (about {distance}), for {services}"},
+    "offices_line": {
+        "th": "{n}. {name} (ประมาณ {distance}) สำหรับ {services}",
+        "en": "{n}. {name} (about {distance}), for {services}",
+    },
     "offices_note": {
         "th": "ควรโทรสอบถามเวลาทำการก่อนเดินทางนะครับ",
         "en": "Please check the opening hours before you go.",

@@ -33,17 +33,15 @@
     th: {
       region: "แชทผู้ช่วยบริการภาครัฐ",
       launcher: "ถามผู้ช่วย",
-      launcherOpen: "เปิดแชทผู้ช่วยบริการภาครัฐ",
-      launcherClose: "ปิดแชทผู้ช่วยบริการภาครัฐ",
       title: "ผู้ช่วยบริการภาครัฐ",
-      subtitle: "ถามเรื่องเอกสาร ค่าธรรมเนียม และสถานที่ยื่นเรื่อง",
+      subtitle: "ตอบได้ทั้งภาษาไทยและภาษาอังกฤษ",
       language: "ภาษา",
       close: "ปิดหน้าต่างแชท",
       newChat: "เริ่มบทสนทนาใหม่ (ลบประวัติในเบราว์เซอร์นี้)",
       log: "ข้อความในบทสนทนา",
       input: "พิมพ์คำถามของคุณ",
       placeholder: "พิมพ์คำถาม…",
-      hint: "Enter เพื่อส่ง · Shift+Enter ขึ้นบรรทัดใหม่",
+      hint: "Enter ส่ง · Shift+Enter ขึ้นบรรทัดใหม่",
       counter: (n) => `${n.toLocaleString("th-TH")}/${MAX_CHARS.toLocaleString("th-TH")} ตัวอักษร`,
       send: "ส่ง",
       typing: "ผู้ช่วยกำลังพิมพ์คำตอบ…",
@@ -56,22 +54,20 @@
       suggestions: ["ต่ออายุบัตรประชาชนต้องใช้เอกสารอะไร", "ทำหนังสือเดินทางครั้งแรก", "แจ้งเกิดลูกทำอย่างไร"],
       newTab: " (เปิดในแท็บใหม่)",
       retry: "ลองส่งอีกครั้ง",
-      options: "ตัวเลือก",
+      options: "ตัวเลือกคำตอบ",
     },
     en: {
       region: "Government services chat",
       launcher: "Ask us",
-      launcherOpen: "Open the government services chat",
-      launcherClose: "Close the government services chat",
       title: "Government services assistant",
-      subtitle: "Ask about documents, fees and where to apply",
+      subtitle: "Answers in English or Thai",
       language: "Language",
       close: "Close chat",
       newChat: "Start a new conversation (clears the history in this browser)",
       log: "Conversation",
       input: "Type your question",
       placeholder: "Type your question…",
-      hint: "Enter to send · Shift+Enter for a new line",
+      hint: "Enter sends · Shift+Enter: new line",
       counter: (n) => `${n.toLocaleString("en-GB")}/${MAX_CHARS.toLocaleString("en-GB")} characters`,
       send: "Send",
       typing: "The assistant is typing…",
@@ -84,7 +80,7 @@
       suggestions: ["How do I renew my passport?", "Renew my ID card", "Register a birth"],
       newTab: " (opens in a new tab)",
       retry: "Try again",
-      options: "Options",
+      options: "Suggested replies",
     },
   };
 
@@ -202,6 +198,7 @@
     close: "M6 6l12 12M18 6L6 18",
     send: "M3 11.5L21 3l-8.5 18-2.2-7.3L3 11.5z",
     restart: "M4 12a8 8 0 1 0 2.3-5.6M4 4v4.5h4.5",
+    chevron: "M6 9l6 6 6-6",
   };
   function icon(name, filled) {
     const svg = document.createElementNS(SVG_NS, "svg");
@@ -266,11 +263,14 @@
   stylesheet.addEventListener("load", reveal);
   stylesheet.addEventListener("error", reveal); // unstyled but usable beats invisible
 
+  // Named by its visible label (so voice control users can say it); aria-expanded tells
+  // whether the chat is open, and the icon shows it.
   const launcherLabel = h("span", { class: "cb-launcher-label" });
+  const launcherIcons = { closed: icon("chat", true), open: icon("chevron") };
   const launcher = h(
     "button",
     { type: "button", class: "cb-launcher", "aria-controls": "cb-panel", "aria-expanded": "false" },
-    icon("chat", true),
+    launcherIcons.closed,
     launcherLabel,
   );
 
@@ -339,7 +339,7 @@
     root.setAttribute("lang", state.lang);
     root.setAttribute("aria-label", t.region);
     launcherLabel.textContent = t.launcher;
-    launcher.setAttribute("aria-label", state.open ? t.launcherClose : t.launcherOpen);
+    launcher.firstChild.replaceWith(state.open ? launcherIcons.open : launcherIcons.closed);
     title.textContent = t.title;
     subtitle.textContent = t.subtitle;
     langGroup.setAttribute("aria-label", `${STRINGS.th.language} / ${STRINGS.en.language}`);
@@ -355,6 +355,7 @@
     input.setAttribute("lang", state.lang);
     hint.textContent = t.hint;
     sendButton.querySelector(".cb-send-label").textContent = t.send;
+    sendButton.setAttribute("aria-label", t.send); // the visible label is hidden on phones
     updateCounter();
   }
 
@@ -446,36 +447,37 @@
     );
   }
 
-  // The bot sends each card's plain-text version first, for channels without cards;
-  // the card carries the same facts here, so the text would only repeat it.
-  function visibleMessages(messages) {
-    return messages.filter((message, i) => {
-      const next = messages[i + 1];
-      const isCardText =
-        message.type === "text" && next && next.type === "card" && next.card && str(next.card.title) &&
-        str(message.text).startsWith(str(next.card.title));
-      return !isCardText;
-    });
+  // With a card the bot also sends its plain-text version, for channels without cards; the
+  // card shows the same facts here, so a text that opens with a card's title is left out.
+  function isCardText(text, messages) {
+    return messages.some(
+      (m) => m && m.type === "card" && m.card && str(m.card.title) && str(text).startsWith(str(m.card.title)),
+    );
+  }
+
+  function shownText(message, messages) {
+    const text = str(message.text);
+    return text && !isCardText(text, messages) ? text : "";
   }
 
   function renderBotEntry(entry, active) {
     const lang = langOf(entry.lang);
+    const messages = entry.messages.filter((m) => m && typeof m === "object");
     const nodes = [];
-    for (const message of visibleMessages(entry.messages)) {
-      if (!message || typeof message !== "object") continue;
-      if (message.type === "text" && str(message.text)) {
-        nodes.push(bubble("bot", lang, h("p", { class: "cb-text" }, linkified(str(message.text), lang))));
+    const groups = [];
+    for (const message of messages) {
+      if (message.type === "text" || message.type === "quick_replies") {
+        const text = shownText(message, messages);
+        if (text) nodes.push(bubble("bot", lang, h("p", { class: "cb-text" }, linkified(text, lang))));
+        if (message.type === "quick_replies" && Array.isArray(message.options)) groups.push(message.options);
       } else if (message.type === "card" && message.card && typeof message.card === "object") {
         nodes.push(h("div", { class: "cb-msg cb-msg-card" }, speaker("bot"), renderCard(message.card)));
-      } else if (message.type === "quick_replies") {
-        const text = str(message.text);
-        if (text) nodes.push(bubble("bot", lang, h("p", { class: "cb-text" }, linkified(text, lang))));
-        const options = Array.isArray(message.options) ? message.options : [];
-        nodes.push(quickReplies(text, options, lang, active));
       } else if (message.type === "image" && safeUrl(message.url)) {
         nodes.push(bubble("bot", lang, externalLink(message.url, message.url, lang, "cb-inline-link")));
       }
     }
+    // Replies go last, under the card they are about, whatever order the bot sent them in.
+    for (const options of groups) nodes.push(quickReplies(STRINGS[lang].options, options, lang, active));
     return nodes;
   }
 
@@ -503,9 +505,11 @@
     const nodes = [];
     if (!state.history.length) nodes.push(...renderWelcome());
     const last = state.history.length - 1;
+    lastQuestion = null;
     state.history.forEach((entry, i) => {
       if (entry.role === "user") {
-        nodes.push(bubble("user", langOf(entry.lang), h("p", { class: "cb-text", text: entry.text })));
+        lastQuestion = bubble("user", langOf(entry.lang), h("p", { class: "cb-text", text: entry.text }));
+        nodes.push(lastQuestion);
       } else {
         // Only the newest answer's quick replies still make sense to press.
         nodes.push(...renderBotEntry(entry, i === last));
@@ -516,8 +520,12 @@
     scrollToEnd();
   }
 
+  let lastQuestion = null;
+
+  // A long answer (a card) is read from its top: keep the question that asked for it in
+  // view rather than jumping to the end. Short answers simply end up at the bottom.
   function scrollToEnd() {
-    log.scrollTop = log.scrollHeight;
+    log.scrollTop = lastQuestion ? lastQuestion.offsetTop - 12 : log.scrollHeight;
   }
 
   function announce(text) {
@@ -530,8 +538,9 @@
 
   function summary(entry) {
     const parts = [];
-    for (const message of visibleMessages(entry.messages)) {
-      if (message.type === "text" || message.type === "quick_replies") parts.push(str(message.text));
+    const messages = entry.messages.filter((m) => m && typeof m === "object");
+    for (const message of messages) {
+      if (message.type === "text" || message.type === "quick_replies") parts.push(shownText(message, messages));
       if (message.type === "card" && message.card) parts.push(str(message.card.title), str(message.card.summary));
     }
     return `${STRINGS[state.lang].bot} ${parts.filter(Boolean).join(" ")}`;
@@ -673,6 +682,8 @@
     }
   });
   input.addEventListener("input", () => {
+    // maxlength stops typing and pasting; this catches text set by scripts and extensions.
+    if (input.value.length > MAX_CHARS) input.value = input.value.slice(0, MAX_CHARS);
     updateCounter();
     autosize();
   });

@@ -1,0 +1,288 @@
+"""Intent quality of the Rasa NLU model, per language: cross-validation and a held-out set.
+
+For each language (th, en) this
+
+1. runs ``rasa test nlu --cross-validation --folds K`` on ``bot/data/nlu/<lang>`` plus the
+   lookup tables in ``bot/data/nlu/lookups`` (stratified folds; each fold trains a model), and
+2. trains one NLU model on all the training data (both languages and the lookups, as the
+   bot is trained) and tests it on the held-out paraphrases ``tests/data/nlu_heldout/<lang>.yml``,
+   which are never trained on.
+
+It reads Rasa's ``intent_report.json`` (and the entity / response-selection reports when
+present) and prints JSON: per language the intent macro and weighted F1 and accuracy for
+cross-validation and for the held-out set, the five worst intents with what they were
+confused with, and entity F1. ``rasa test`` scores DIET's top intent even when the
+FallbackClassifier would have answered ``nlu_fallback``; so each section also reports
+``below_fallback_threshold`` (share of messages whose top confidence is under the config's
+FallbackClassifier threshold, so the bot would fall back; ambiguity fallbacks are not
+counted) and ``accuracy_with_fallback`` (correct and confident enough to be acted on).
+
+    python benchmarks/nlu_crossval.py                       # real config.yml, 5 folds
+    python benchmarks/nlu_crossval.py --epochs 40           # faster: DIET epochs in a temp config copy
+    python benchmarks/nlu_crossval.py --skip-crossval       # only the held-out evaluation
+    python benchmarks/nlu_crossval.py --response-selector   # also score chitchat/faq sub-intents
+
+Runs with any Python 3 that has PyYAML; Rasa itself runs from .venv-rasa. Everything is
+written to a temporary directory (kept with --keep). Budget: each fold trains a model
+(about 1-2 min each on 2 cores at 100 epochs), so the default run trains 2 x 5 + 1 models.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+NLU_DIR = ROOT / "bot" / "data" / "nlu"
+LOOKUP_DIR = NLU_DIR / "lookups"
+HELDOUT_DIR = ROOT / "tests" / "data" / "nlu_heldout"
+DOMAIN_DIR = ROOT / "bot" / "domain"
+AVERAGES = ("accuracy", "macro avg", "weighted avg", "micro avg")
+
+
+def rasa_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    env.setdefault("PYTHAINLP_OFFLINE", "1")
+    env.setdefault("RASA_TELEMETRY_ENABLED", "false")
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    env.setdefault("HF_HUB_OFFLINE", "1")
+    env.setdefault("TRANSFORMERS_OFFLINE", "1")
+    return env
+
+
+def run(command: list[str], log: Path) -> None:
+    """Run a Rasa command from the repository root, logging its output to ``log``."""
+    print(f">> {' '.join(command)}", file=sys.stderr, flush=True)
+    started = time.monotonic()
+    with log.open("w", encoding="utf-8") as handle:
+        result = subprocess.run(command, cwd=ROOT, env=rasa_env(), stdout=handle, stderr=subprocess.STDOUT, check=False)
+    print(f"   done in {time.monotonic() - started:.0f} s (log: {log})", file=sys.stderr, flush=True)
+    if result.returncode != 0:
+        tail = log.read_text(encoding="utf-8", errors="replace").splitlines()[-30:]
+        raise SystemExit(f"command failed (exit {result.returncode}): {' '.join(command)}\n" + "\n".join(tail))
+
+
+def write_config(source: Path, target: Path, epochs: int | None, response_selector: bool) -> None:
+    """Copy the config, optionally with fewer DIET epochs and a ResponseSelector added."""
+    config = yaml.safe_load(source.read_text(encoding="utf-8"))
+    pipeline: list[dict[str, Any]] = config["pipeline"]
+    names = [component.get("name") for component in pipeline]
+    if response_selector and "ResponseSelector" not in names:
+        position = names.index("EntitySynonymMapper") + 1 if "EntitySynonymMapper" in names else len(pipeline)
+        pipeline.insert(position, {"name": "ResponseSelector", "epochs": 100, "random_seed": 42})
+    if epochs is not None:
+        for component in pipeline:
+            if component.get("name") in {"DIETClassifier", "ResponseSelector"}:
+                component["epochs"] = epochs
+    config.pop("policies", None)  # NLU only
+    target.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def stage_data(target: Path, languages: list[str]) -> int:
+    """Copy the training files of ``languages`` and the lookup tables into ``target``."""
+    target.mkdir(parents=True, exist_ok=True)
+    count = 0
+    for folder in [*(NLU_DIR / lang for lang in languages), LOOKUP_DIR]:
+        for path in sorted(folder.glob("*.yml")):
+            shutil.copy(path, target / f"{folder.name}_{path.name}")
+            if folder != LOOKUP_DIR:
+                count += count_examples(path)
+    return count
+
+
+def count_examples(path: Path) -> int:
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return sum(
+        sum(1 for line in str(item.get("examples", "")).splitlines() if line.strip().startswith("- "))
+        for item in data.get("nlu", [])
+        if "intent" in item
+    )
+
+
+def summarise_report(path: Path, worst: int = 5) -> dict[str, Any]:
+    """Macro/weighted F1, accuracy and the worst labels of a Rasa classification report."""
+    report: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    labels = {name: value for name, value in report.items() if name not in AVERAGES and isinstance(value, dict)}
+    ranked = sorted(labels.items(), key=lambda item: (item[1].get("f1-score", 0.0), item[0]))
+    accuracy = report.get("accuracy")
+    if accuracy is None and "micro avg" in report:  # sklearn reports micro avg when labels are a subset
+        accuracy = report["micro avg"].get("f1-score")
+    return {
+        "macro_f1": round(report["macro avg"]["f1-score"], 4),
+        "weighted_f1": round(report["weighted avg"]["f1-score"], 4),
+        "accuracy": round(accuracy, 4) if accuracy is not None else None,
+        "support": int(report["weighted avg"].get("support", 0)),
+        "worst": [
+            {
+                "label": name,
+                "f1": round(values.get("f1-score", 0.0), 4),
+                "precision": round(values.get("precision", 0.0), 4),
+                "recall": round(values.get("recall", 0.0), 4),
+                "support": int(values.get("support", 0)),
+                "confused_with": values.get("confused_with", {}),
+            }
+            for name, values in ranked[:worst]
+        ],
+    }
+
+
+def summarise_entities(folder: Path) -> dict[str, Any] | None:
+    path = folder / "DIETClassifier_report.json"
+    if not path.exists():
+        return None
+    report: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    per_entity = {
+        name: {"f1": round(values["f1-score"], 4), "support": int(values["support"])}
+        for name, values in sorted(report.items())
+        if name not in AVERAGES and isinstance(values, dict) and name != "no_entity"
+    }
+    summary: dict[str, Any] = {"per_entity": per_entity}
+    for key in ("macro avg", "micro avg"):
+        if key in report:
+            summary[key.replace(" avg", "_f1")] = round(report[key]["f1-score"], 4)
+    return summary
+
+
+def fallback_threshold(config: Path) -> float | None:
+    pipeline = yaml.safe_load(config.read_text(encoding="utf-8")).get("pipeline", [])
+    for component in pipeline:
+        if component.get("name") == "FallbackClassifier":
+            return float(component.get("threshold", 0.3))
+    return None
+
+
+def fallback_figures(folder: Path, threshold: float | None) -> dict[str, float]:
+    """Share of predictions under the fallback threshold, and accuracy counting those as misses."""
+    rows: list[tuple[bool, float]] = []
+    for name, correct in (("intent_successes.json", True), ("intent_errors.json", False)):
+        path = folder / name
+        if path.exists():
+            for row in json.loads(path.read_text(encoding="utf-8")):
+                rows.append((correct, float(row["intent_prediction"]["confidence"] or 0.0)))
+    if threshold is None or not rows:
+        return {}
+    below = sum(1 for _, confidence in rows if confidence < threshold)
+    confident_correct = sum(1 for correct, confidence in rows if correct and confidence >= threshold)
+    return {
+        "fallback_threshold": threshold,
+        "below_fallback_threshold": round(below / len(rows), 4),
+        "accuracy_with_fallback": round(confident_correct / len(rows), 4),
+    }
+
+
+def summarise_folder(folder: Path, threshold: float | None = None) -> dict[str, Any]:
+    intent = summarise_report(folder / "intent_report.json")
+    result: dict[str, Any] = {
+        "intent_macro_f1": intent["macro_f1"],
+        "intent_weighted_f1": intent["weighted_f1"],
+        "intent_accuracy": intent["accuracy"],
+        "examples": intent["support"],
+        **fallback_figures(folder, threshold),
+        "worst_intents": intent["worst"],
+    }
+    entities = summarise_entities(folder)
+    if entities:
+        result["entities"] = entities
+    selection = folder / "response_selection_report.json"
+    if selection.exists():
+        responses = summarise_report(selection, worst=3)
+        result["response_selection"] = {
+            "macro_f1": responses["macro_f1"],
+            "accuracy": responses["accuracy"],
+            "worst": [{k: r[k] for k in ("label", "f1", "support")} for r in responses["worst"]],
+        }
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--config", type=Path, default=ROOT / "config.yml")
+    parser.add_argument("--rasa", default=str(ROOT / ".venv-rasa" / "bin" / "rasa"))
+    parser.add_argument("--languages", nargs="+", default=["th", "en"], choices=["th", "en"])
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--epochs", type=int, default=None, help="override DIET epochs (temp config copy)")
+    parser.add_argument("--skip-crossval", action="store_true", help="only evaluate the held-out set")
+    parser.add_argument("--skip-heldout", action="store_true", help="only run cross-validation")
+    parser.add_argument("--response-selector", action="store_true", help="add a ResponseSelector if missing")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory and print its path")
+    parser.add_argument("--output", type=Path, default=None, help="also write the JSON to this file")
+    args = parser.parse_args(argv)
+
+    started = time.monotonic()
+    work = Path(tempfile.mkdtemp(prefix="nlu-bench-"))
+    config = work / "config.yml"
+    write_config(args.config, config, args.epochs, args.response_selector)
+    threshold = fallback_threshold(config)
+    report: dict[str, Any] = {
+        "config": str(args.config.relative_to(ROOT) if args.config.is_relative_to(ROOT) else args.config),
+        "diet_epochs_override": args.epochs,
+        "response_selector_added": args.response_selector,
+        "folds": None if args.skip_crossval else args.folds,
+        "languages": {},
+    }
+    try:
+        model: Path | None = None
+        if not args.skip_heldout:
+            all_data = work / "data-all"
+            report["training_examples_all"] = stage_data(all_data, ["th", "en"])
+            run(
+                [
+                    args.rasa, "train", "nlu", "--config", str(config), "--nlu", str(all_data),
+                    "--domain", str(DOMAIN_DIR), "--out", str(work / "model"), "--fixed-model-name", "nlu-all",
+                ],
+                work / "train-all.log",
+            )  # fmt: skip
+            model = work / "model" / "nlu-all.tar.gz"
+        for lang in args.languages:
+            result: dict[str, Any] = {}
+            if not args.skip_crossval:
+                data = work / f"data-{lang}"
+                result["training_examples"] = stage_data(data, [lang])
+                out = work / f"cv-{lang}"
+                run(
+                    [
+                        args.rasa, "test", "nlu", "--nlu", str(data), "--config", str(config),
+                        "--cross-validation", "--folds", str(args.folds), "--out", str(out), "--no-plot", "--successes",
+                    ],
+                    work / f"cv-{lang}.log",
+                )  # fmt: skip
+                result["crossval"] = summarise_folder(out, threshold)
+            if model is not None:
+                heldout = HELDOUT_DIR / f"{lang}.yml"
+                out = work / f"heldout-{lang}"
+                run(
+                    [
+                        args.rasa, "test", "nlu", "--nlu", str(heldout), "--model", str(model),
+                        "--out", str(out), "--no-plot", "--successes",
+                    ],
+                    work / f"heldout-{lang}.log",
+                )  # fmt: skip
+                result["heldout"] = summarise_folder(out, threshold)
+            report["languages"][lang] = result
+    finally:
+        report["seconds"] = round(time.monotonic() - started)
+        if args.keep:
+            report["work_dir"] = str(work)
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+    text = json.dumps(report, indent=2, ensure_ascii=False)
+    print(text)
+    if args.output:
+        args.output.write_text(text + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,93 @@
+"""Real encoders: the bundled multilingual USE and a local sentence-transformers model."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from knowledge.embedders import (
+    Embedder,
+    SentenceTransformerEmbedder,
+    UniversalSentenceEncoderEmbedder,
+    create_embedder,
+    gt_minilm_model_path,
+)
+
+
+def cosine(embedder: Embedder, a: str, b: str) -> float:
+    vectors = embedder.embed([a, b])
+    return float(vectors[0] @ vectors[1])
+
+
+@pytest.fixture(scope="module")
+def minilm() -> SentenceTransformerEmbedder:
+    return SentenceTransformerEmbedder(str(gt_minilm_model_path()))
+
+
+def test_use_returns_unit_float32_rows(embedder):
+    vectors = embedder.embed(["ต่ออายุบัตรประชาชน", "renew my passport", "x"])
+    assert isinstance(embedder, Embedder)
+    assert embedder.name == "use-multilingual-v3"
+    assert vectors.shape == (3, embedder.dimension) == (3, 512)
+    assert vectors.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, rtol=1e-5)
+
+
+def test_use_empty_batch_and_bare_string(embedder):
+    assert embedder.embed([]).shape == (0, 512)
+    with pytest.raises(TypeError, match="sequence of texts"):
+        embedder.embed("ทำบัตรประชาชน")
+
+
+def test_use_thai_question_is_closer_to_its_paraphrase(embedder):
+    question = "ต่ออายุบัตรประชาชนต้องใช้เอกสารอะไรบ้าง"
+    paraphrase = "การทำบัตรประชาชนใหม่เมื่อบัตรหมดอายุ ต้องเตรียมเอกสารอะไร"
+    unrelated = "วันนี้ฝนตกหนักที่ภูเก็ต ชาวประมงงดออกเรือ"
+    assert cosine(embedder, question, paraphrase) > cosine(embedder, question, unrelated) + 0.1
+
+
+@pytest.mark.parametrize(
+    ("english", "thai", "unrelated_thai"),
+    [
+        ("How do I renew my passport?", "ต่ออายุหนังสือเดินทางอย่างไร", "ร้านก๋วยเตี๋ยวเปิดกี่โมง"),
+        ("Where can I register a birth?", "แจ้งเกิดได้ที่ไหน", "ราคาทองคำวันนี้ขึ้นลงเท่าไร"),
+    ],
+)
+def test_use_is_cross_lingual(embedder, english, thai, unrelated_thai):
+    assert cosine(embedder, english, thai) > cosine(embedder, english, unrelated_thai) + 0.1
+    assert cosine(embedder, thai, english) == pytest.approx(cosine(embedder, english, thai), abs=1e-5)
+
+
+def test_use_instances_share_one_model(embedder):
+    other = UniversalSentenceEncoderEmbedder()
+    np.testing.assert_allclose(other.embed(["แจ้งเกิด"]), embedder.embed(["แจ้งเกิด"]), atol=1e-6)
+
+
+def test_sentence_transformer_from_the_packaged_local_model(minilm):
+    path = gt_minilm_model_path()
+    assert (path / "model.safetensors").is_file()
+    assert minilm.name == f"sentence-transformers:{path.resolve()}"
+    assert minilm.dimension == 384
+    vectors = minilm.embed(["How do I renew my passport?", "Passport renewal", "Fishing boats stay in port"])
+    assert vectors.shape == (3, 384)
+    assert vectors.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, rtol=1e-5)
+    assert float(vectors[0] @ vectors[1]) > float(vectors[0] @ vectors[2]) + 0.2
+
+
+def test_sentence_transformer_never_downloads():
+    missing = SentenceTransformerEmbedder("no-such-org/no-such-model-anywhere")
+    with pytest.raises(RuntimeError, match="not available locally"):
+        missing.embed(["hello"])
+
+
+def test_create_embedder_choices():
+    assert isinstance(create_embedder("use-multilingual"), UniversalSentenceEncoderEmbedder)
+    built = create_embedder("sentence-transformers", str(gt_minilm_model_path()))
+    assert isinstance(built, SentenceTransformerEmbedder)
+    with pytest.raises(ValueError, match="use-multilingual, sentence-transformers"):
+        create_embedder("openai")
+    with pytest.raises(ValueError, match="needs model="):
+        create_embedder("sentence-transformers")
+    with pytest.raises(ValueError, match="has one model"):
+        create_embedder("use-multilingual", "intfloat/multilingual-e5-small")

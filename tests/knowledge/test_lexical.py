@@ -1,0 +1,107 @@
+"""Incremental BM25F over PyThaiNLP words, and the word bridge (with hand-made vectors)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+from knowledge.lexical import LexicalIndex, TermBridge, lexical_terms
+
+DOCS = {
+    "id-card": [("title", "ต่ออายุบัตรประชาชน"), ("summary", "บัตรประจำตัวประชาชนหมดอายุ ยื่นคำขอที่สำนักงานเขต")],
+    "passport": [("title", "Passport renewal"), ("summary", "Renew passports at the Department of Consular Affairs")],
+    "birth": [("title", "แจ้งเกิด"), ("summary", "แจ้งเกิดภายใน 15 วัน ที่สำนักงานเขตหรือเทศบาล")],
+}
+
+
+def build(docs: dict[str, list[tuple[str, str]]] = DOCS, **options: Any) -> LexicalIndex:
+    index = LexicalIndex(**options)
+    for doc_id, fields in docs.items():
+        index.add(doc_id, index.document_terms(fields))
+    return index
+
+
+def ranked(index: LexicalIndex, query: str) -> list[tuple[str, float]]:
+    scores = index.scores(index.prepare(lexical_terms(query)))
+    pairs = [(str(index.doc_at(slot)), float(score)) for slot, score in enumerate(scores) if score > 0]
+    return sorted(pairs, key=lambda pair: -pair[1])
+
+
+def test_terms_are_words_without_punctuation_and_plurals():
+    assert lexical_terms("Renew PASSPORTS, please!") == ["renew", "passport", "please"]
+    assert lexical_terms("ต่ออายุบัตรประชาชน?") == ["ต่ออายุ", "บัตรประชาชน"]
+    assert lexical_terms("   ") == []
+
+
+def test_thai_typed_without_spaces_matches():
+    index = build()
+    hits = ranked(index, "อยากต่ออายุบัตรประชาชนต้องทำยังไง")
+    assert hits[0][0] == "id-card"
+    assert ranked(index, "แจ้งเกิดลูก")[0][0] == "birth"
+
+
+def test_scores_are_normalised_by_the_query_ceiling():
+    index = build()
+    full = ranked(index, "passport renewal")
+    half = ranked(index, "passport renewal zebra giraffe")
+    assert full[0][0] == half[0][0] == "passport"
+    assert 0 < half[0][1] < full[0][1] <= 1.0
+    assert ranked(index, "zebra giraffe") == []
+
+
+def test_incremental_updates_equal_a_fresh_build():
+    index = build()
+    index.add("birth", index.document_terms([("title", "something else entirely")]))
+    index.add("birth", index.document_terms(DOCS["birth"]))  # back to the original
+    index.add("temp", index.document_terms([("title", "ชั่วคราว temporary")]))
+    index.remove("temp")
+    index.remove("never-added")
+    fresh = build()
+    assert len(index) == len(fresh) == 3
+    for query in ["แจ้งเกิด", "passport", "สำนักงานเขต", "temporary"]:
+        assert dict(ranked(index, query)) == pytest.approx(dict(ranked(fresh, query)))
+    assert "temporary" not in index and index.document_frequency("สำนักงานเขต") == 2
+
+
+def test_add_and_remove_report_vocabulary_changes():
+    index = LexicalIndex()
+    appeared, vanished = index.add("a", {"alpha": 1.0, "beta": 1.0})
+    assert sorted(appeared) == ["alpha", "beta"] and vanished == []
+    appeared, vanished = index.add("a", {"beta": 2.0, "gamma": 1.0})
+    assert appeared == ["gamma"] and vanished == ["alpha"]
+    assert index.remove("a") == ["beta", "gamma"]
+
+
+def test_field_weights_and_views():
+    index = build(
+        {
+            "in-title": [("title", "driving licence")],
+            "in-summary": [("summary", "driving licence")],
+            "view-only": [("summary#chunk", "driving licence")],
+        },
+        field_weights={"title": 2.0},
+    )
+    hits = ranked(index, "driving licence")
+    assert [doc for doc, _ in hits] == ["in-title", "in-summary"]  # views are not counted again
+
+
+def test_state_roundtrip():
+    index = build()
+    again = LexicalIndex.from_state(index.state())
+    assert ranked(again, "สำนักงานเขต") == ranked(index, "สำนักงานเขต")
+
+
+def test_bridge_translates_unknown_words_to_nearest_active_terms():
+    bridge = TermBridge(dimension=3, top_k=2, min_similarity=0.5)
+    vectors = np.eye(3, dtype=np.float32)
+    bridge.add(["แม่น้ำ", "ภูเขา", "ทะเล"], vectors)
+    bridge.set_active(["แม่น้ำ", "ภูเขา"], True)  # "ทะเล" is in no document right now
+    river = np.array([[0.9, 0.1, 0.0]], dtype=np.float32)
+    river /= np.linalg.norm(river)
+    assert bridge.expand(river) == {"แม่น้ำ": pytest.approx((river[0, 0] - 0.5) / 0.5)}
+    sea = np.array([[0.0, 0.0, 1.0]], dtype=np.float32)
+    assert bridge.expand(sea) == {}
+    assert bridge.missing(["แม่น้ำ", "new", "2015", "the", "x"]) == ["new"]
+    assert TermBridge.translatable(["how", "many", "river", "1990"]) == ["river"]
