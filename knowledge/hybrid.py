@@ -10,9 +10,12 @@ How a document is scored for a query (every number comparable across queries, ro
   ``max_weight * best + (1 - max_weight) * mean over fields of the field's best passage``.
   Several views of one text (whole, ~100-character chunks, sentences) each vote, so a document
   whose text agrees with the query at every granularity beats one with a single lucky phrase.
-* lexical: BM25F over :func:`knowledge.lexical.lexical_terms`, divided by the query's own ceiling;
+* words: BM25F over :func:`knowledge.lexical.lexical_terms`, divided by the query's own ceiling;
   words the index never saw are bridged to the nearest indexed words in the encoder's space.
-* fused: ``(dense + lexical_weight * lexical) / (1 + lexical_weight)``.
+* Thai characters: BM25F over character trigrams of the Thai-script text, normalised the same way;
+  catches misspelt Thai, which word segmentation turns into unrelated pieces.
+* lexical = the channels' weighted mean; fused = ``(dense + s * lexical) / (1 + s)`` where ``s`` is
+  the summed weight of the channels the query uses (an English query has no Thai trigrams).
 
 Concurrency: any number of searches run together; an update prepares everything slow (embedding,
 tokenising) outside the lock and then takes a writer lock for the few milliseconds it takes to swap
@@ -39,7 +42,14 @@ import numpy as np
 
 from knowledge.dense import DenseIndex
 from knowledge.embedders import Embedder
-from knowledge.lexical import VIEW_SEPARATOR, LexicalIndex, LexicalQuery, TermBridge, lexical_terms
+from knowledge.lexical import (
+    VIEW_SEPARATOR,
+    LexicalIndex,
+    LexicalQuery,
+    TermBridge,
+    lexical_terms,
+    thai_char_ngrams,
+)
 
 __all__ = [
     "MODES",
@@ -78,7 +88,8 @@ class SearchHit:
 class FusionConfig:
     """Weights tuned on XQuAD th/en (see docs/adr/0002-hybrid-retrieval.md); flat optimum, not a spike."""
 
-    lexical_weight: float = 0.35  # lexical share in the fused score
+    lexical_weight: float = 0.35  # word (BM25F) share in the fused score
+    char_weight: float = 0.5  # Thai character-trigram share (0 disables the channel and its memory)
     max_weight: float = 0.25  # dense: best passage vs mean of per-field bests
     dense_candidates: int = 256  # passages read from faiss per query
     lexical_candidates: int = 64  # best lexical documents added to the candidates
@@ -198,6 +209,7 @@ class _Prepared:
     passages: dict[str, list[Passage]]
     vectors: np.ndarray
     terms: dict[str, dict[str, float]]
+    char_terms: dict[str, dict[str, float]]
     new_words: list[str] = field(default_factory=list)
     new_word_vectors: np.ndarray | None = None
 
@@ -222,6 +234,11 @@ class HybridIndex:
         weights = {"title": 2.0, "keywords": 1.5}
         weights.update(field_weights or {})
         self._lexical = LexicalIndex(k1=k1, b=b, field_weights=weights)
+        self._chars = (
+            LexicalIndex(k1=k1, b=b, field_weights=weights, analyzer="thai-char3")
+            if self.fusion.char_weight > 0
+            else None
+        )
         self._bridge = (
             TermBridge(dimension, self.fusion.bridge_top_k, self.fusion.bridge_min_similarity) if bridge else None
         )
@@ -273,7 +290,14 @@ class HybridIndex:
             doc_id: self._lexical.document_terms((p.field, p.text) for p in passages)
             for doc_id, passages in cleaned.items()
         }
-        prepared = _Prepared(passages=cleaned, vectors=vectors, terms=terms)
+        char_terms = {}
+        if self._chars is not None:
+            chars = self._chars
+            char_terms = {
+                doc_id: chars.document_terms((p.field, p.text) for p in passages)
+                for doc_id, passages in cleaned.items()
+            }
+        prepared = _Prepared(passages=cleaned, vectors=vectors, terms=terms, char_terms=char_terms)
         if self._bridge is not None:
             words = self._bridge.missing(t for doc_terms in terms.values() for t in doc_terms)
             if words:
@@ -294,12 +318,16 @@ class HybridIndex:
             self._forget_passages(doc_id)
             if not passages:
                 vanished.update(self._lexical.remove(doc_id))
+                if self._chars is not None:
+                    self._chars.remove(doc_id)
                 continue
             pids = np.arange(self._next_pid, self._next_pid + len(passages), dtype=np.int64)
             self._next_pid += len(passages)
             self._register(doc_id, pids, passages)
             new_pids.extend(pids.tolist())
             added, gone = self._lexical.add(doc_id, prepared.terms[doc_id])
+            if self._chars is not None:
+                self._chars.add(doc_id, prepared.char_terms[doc_id])
             appeared.update(added)
             vanished.update(gone)
         self._dense.replace(old_pids, np.asarray(new_pids, dtype=np.int64), prepared.vectors)
@@ -325,6 +353,8 @@ class HybridIndex:
         pids = self._forget_passages(doc_id)
         self._dense.remove(pids)
         vanished = self._lexical.remove(doc_id)
+        if self._chars is not None:
+            self._chars.remove(doc_id)
         if self._bridge is not None:
             self._bridge.set_active(vanished, False)
 
@@ -347,16 +377,20 @@ class HybridIndex:
         if k <= 0 or not query or not query.strip():
             return []
         words = lexical_terms(query) if mode != "dense" else []
+        grams = thai_char_ngrams(query) if mode != "dense" and self._chars is not None else []
         query_vector = self._query_vectors.get_many([query])[0] if mode != "lexical" else None
         with self._lock.read():
             if not self._doc_pids:
                 return []
+            channels: list[tuple[LexicalIndex, np.ndarray, float]] = []
             lexical_query: LexicalQuery | None = None
-            lexical = np.zeros(0)
             if mode != "dense":
                 lexical_query = self._lexical_query(words)
-                lexical = self._lexical.scores(lexical_query)
-            return self._rank(k, mode, query_vector, lexical_query, lexical)
+                channels.append((self._lexical, self._lexical.scores(lexical_query), self.fusion.lexical_weight))
+                if self._chars is not None and grams:
+                    chars = self._chars.scores(self._chars.prepare(grams))
+                    channels.append((self._chars, chars, self.fusion.char_weight))
+            return self._rank(k, mode, query_vector, lexical_query, channels)
 
     def _lexical_query(self, words: Sequence[str]) -> LexicalQuery:
         prepared = self._lexical.prepare(words)
@@ -374,7 +408,7 @@ class HybridIndex:
         mode: str,
         query_vector: np.ndarray | None,
         lexical_query: LexicalQuery | None,
-        lexical: np.ndarray,
+        channels: Sequence[tuple[LexicalIndex, np.ndarray, float]],
     ) -> list[SearchHit]:
         config = self.fusion
         candidates: dict[str, None] = {}
@@ -383,21 +417,26 @@ class HybridIndex:
             for pid in ids[0]:
                 if pid >= 0:
                     candidates[self._passages[int(pid)].doc_id] = None
-        if mode != "dense" and len(lexical):
-            limit = k if mode == "lexical" else config.lexical_candidates
-            limit = min(limit, len(lexical))
-            top = np.argpartition(-lexical, limit - 1)[:limit]
-            for slot in top[np.argsort(-lexical[top], kind="stable")]:
-                doc_id = self._lexical.doc_at(int(slot))
-                if lexical[slot] > 0 and doc_id is not None:
+        for index, scores, _ in channels:
+            limit = min(max(k, config.lexical_candidates), len(scores))
+            if limit <= 0:
+                continue
+            top = np.argpartition(-scores, limit - 1)[:limit]
+            for slot in top[np.argsort(-scores[top], kind="stable")]:
+                doc_id = index.doc_at(int(slot))
+                if scores[slot] > 0 and doc_id is not None:
                     candidates[doc_id] = None
         doc_ids = list(candidates)
         if not doc_ids:
             return []
+        # Lexical evidence of each candidate: the channels' weighted mean (words, Thai character trigrams).
         lexical_scores = np.zeros(len(doc_ids))
-        if mode != "dense":
-            slots = [self._lexical.slot_of(doc_id) for doc_id in doc_ids]
-            lexical_scores = np.array([lexical[s] if s is not None else 0.0 for s in slots])
+        if channels:
+            total = sum(weight for _, _, weight in channels)
+            for index, scores, weight in channels:
+                slots = [index.slot_of(doc_id) for doc_id in doc_ids]
+                values = np.array([scores[s] if s is not None else 0.0 for s in slots])
+                lexical_scores += (weight / total) * values
         best = np.zeros(len(doc_ids))
         aggregate = np.zeros(len(doc_ids))
         pid_lists = [self._doc_pids[doc_id] for doc_id in doc_ids]
@@ -410,7 +449,10 @@ class HybridIndex:
         elif mode == "lexical":
             fused = lexical_scores
         else:
-            fused = (aggregate + config.lexical_weight * lexical_scores) / (1.0 + config.lexical_weight)
+            # A query without Thai letters has no character channel; its weight is not added then, so
+            # an English query's scores keep the same scale whether or not the index has Thai text.
+            share = sum(weight for _, _, weight in channels)
+            fused = (aggregate + share * lexical_scores) / (1.0 + share)
         order = np.argsort(-fused, kind="stable")[:k]
         hits = []
         for i in order:
@@ -481,6 +523,7 @@ class HybridIndex:
                 {"pid": pid, **asdict(self._passages[pid])} for pids in self._doc_pids.values() for pid in pids.tolist()
             ]
             lexical_state = self._lexical.state()
+            char_state = self._chars.state() if self._chars is not None else None
             terms, term_vectors = self._bridge.arrays() if self._bridge is not None else ([], None)
             meta = {
                 "format": FORMAT_VERSION,
@@ -498,6 +541,8 @@ class HybridIndex:
             dense_bytes.tofile(staging / "dense.faiss")
             _write_text(staging / "passages.jsonl", "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in passages))
             _write_text(staging / "lexical.json", json.dumps(lexical_state, ensure_ascii=False))
+            if char_state is not None:
+                _write_text(staging / "chars.json", json.dumps(char_state, ensure_ascii=False))
             if term_vectors is not None:
                 np.save(staging / "bridge_vectors.npy", term_vectors)
                 _write_text(staging / "bridge_terms.json", json.dumps(terms, ensure_ascii=False))
@@ -537,6 +582,8 @@ class HybridIndex:
         lexical = LexicalIndex.from_state(json.loads((path / "lexical.json").read_text(encoding="utf-8")))
         index = cls(embedder, fusion=FusionConfig(**meta["fusion"]), bridge=bool(meta["bridge"]))
         index._lexical = lexical
+        if index._chars is not None:
+            index._chars = LexicalIndex.from_state(json.loads((path / "chars.json").read_text(encoding="utf-8")))
         index._dense = DenseIndex.load(path / "dense.faiss", int(saved["dimension"]))
         by_doc: dict[str, tuple[list[int], list[Passage]]] = {}
         with open(path / "passages.jsonl", encoding="utf-8") as handle:

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from knowledge.lexical import LexicalIndex, TermBridge, lexical_terms
+from knowledge.lexical import LexicalIndex, TermBridge, lexical_terms, thai_char_ngrams
 
 DOCS = {
     "id-card": [("title", "ต่ออายุบัตรประชาชน"), ("summary", "บัตรประจำตัวประชาชนหมดอายุ ยื่นคำขอที่สำนักงานเขต")],
@@ -105,3 +105,21 @@ def test_bridge_translates_unknown_words_to_nearest_active_terms():
     assert bridge.expand(sea) == {}
     assert bridge.missing(["แม่น้ำ", "new", "2015", "the", "x"]) == ["new"]
     assert TermBridge.translatable(["how", "many", "river", "1990"]) == ["river"]
+
+
+def test_thai_character_trigrams_catch_misspelt_thai():
+    assert thai_char_ngrams("ทำบัตร passport") == ["ทำบ", "ำบั", "บัต", "ัตร"]
+    assert thai_char_ngrams("renew passport") == []
+    assert thai_char_ngrams("๑๒") == []  # Thai digits become Arabic digits first
+    chars = LexicalIndex(analyzer="thai-char3")
+    for doc_id, fields in DOCS.items():
+        chars.add(doc_id, chars.document_terms(fields))
+    words = build()
+    misspelt = "ต่ออายุบัดประชาชน"  # บัด for บัตร: newmm cuts it into other words
+    assert "บัตรประชาชน" not in lexical_terms(misspelt)
+    scores = chars.scores(chars.prepare(thai_char_ngrams(misspelt)))
+    assert chars.doc_at(int(scores.argmax())) == "id-card"
+    assert LexicalIndex.from_state(chars.state()).analyzer == "thai-char3"
+    assert words.analyzer == "words"
+    with pytest.raises(ValueError, match="unknown analyzer"):
+        LexicalIndex(analyzer="stemmed")
