@@ -15,7 +15,7 @@ from knowledge.catalogue_files import load_seed
 from knowledge.embedders import create_embedder
 from knowledge.hybrid import HybridIndex
 from knowledge.labelled_eval import load_labelled_questions, score_questions
-from knowledge.service_search import passages_for
+from knowledge.service_search import KeywordBoost, passages_for
 
 
 def main() -> None:
@@ -31,7 +31,7 @@ def main() -> None:
     started = time.perf_counter()
     index.upsert_many({s.id: passages_for(s) for s in services})
     build_seconds = time.perf_counter() - started
-    report = score_questions(index, questions)
+    report = score_questions(index, questions, boost=KeywordBoost({s.id: s for s in services}))
     report["services"] = len(services)
     report["index_build_seconds"] = round(build_seconds, 2)
     for mode in ("dense", "lexical", "hybrid"):

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from knowledge.hybrid import HybridIndex
+from knowledge.service_search import KeywordBoost
 
 __all__ = ["LABELLED_DIR", "load_labelled_questions", "score_questions"]
 
@@ -36,16 +37,25 @@ def load_labelled_questions(directory: Path = LABELLED_DIR) -> list[dict[str, An
 
 
 def score_questions(
-    index: HybridIndex, questions: Sequence[dict[str, Any]], modes: Iterable[str] = ("dense", "lexical", "hybrid")
+    index: HybridIndex,
+    questions: Sequence[dict[str, Any]],
+    modes: Iterable[str] = ("dense", "lexical", "hybrid"),
+    boost: KeywordBoost | None = None,
 ) -> dict[str, Any]:
-    """R@1, R@3 and MRR@10 per mode, and hybrid R@1 per language and writing style."""
+    """R@1, R@3 and MRR@10 per mode, and hybrid R@1 per language and writing style.
+
+    With ``boost``, the hybrid mode is re-ranked exactly as the bot does (``CatalogueSearch``).
+    """
     report: dict[str, Any] = {"questions": len(questions)}
     for mode in modes:
         r1 = r3 = rr = 0.0
         groups: dict[str, list[int]] = defaultdict(list)
         misses: list[dict[str, Any]] = []
         for question in questions:
-            ranked = [hit.doc_id for hit in index.search(question["text"], k=10, mode=mode)]
+            hits = index.search(question["text"], k=30 if boost and mode == "hybrid" else 10, mode=mode)
+            if boost is not None and mode == "hybrid":
+                hits = boost.rerank(hits, question["text"])
+            ranked = [hit.doc_id for hit in hits[:10]]
             relevant = set(question["relevant"])
             rank = next((i for i, doc in enumerate(ranked, start=1) if doc in relevant), None)
             hit1 = int(rank == 1)

@@ -99,9 +99,7 @@ class WhereToApply(BaseModel):
 
 
 # Facts an editor can flag as "verify before relying on it"; the bot then says so.
-VERIFIABLE_FIELDS = frozenset(
-    {"eligibility", "documents", "fees", "processing_time", "where_to_apply", "steps"}
-)
+VERIFIABLE_FIELDS = frozenset({"eligibility", "documents", "fees", "processing_time", "where_to_apply", "steps"})
 
 
 class Service(BaseModel):

@@ -10,15 +10,17 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from knowledge.embedders import Embedder
 from knowledge.hybrid import HybridIndex, Passage, SearchHit
 from knowledge.schema import LifeEvent, Service
 from knowledge.store import CatalogueStore, ServiceNotFoundError
+from nlu.normalize import normalize_text
 
-__all__ = ["CatalogueSearch", "ServiceMatch", "passages_for"]
+__all__ = ["CatalogueSearch", "KeywordBoost", "ServiceMatch", "passages_for"]
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +42,48 @@ def passages_for(service: Service) -> list[Passage]:
     return passages
 
 
+def _squash(text: str) -> str:
+    """Case-folded, normalised, without spaces: Thai is typed with or without them."""
+    return "".join(normalize_text(text).casefold().split())
+
+
+class KeywordBoost:
+    """Re-rank hybrid hits by the editors' own words: a title or keyword phrase that
+    appears whole in the question ("ต่อใบขับขี่", "tax refund") is strong evidence.
+
+    Editors curate keywords and colloquial synonyms for exactly this; the encoder
+    cannot know that "ต่อ" means renew in "ต่อใบขับขี่".
+    """
+
+    MIN_CHARS = 4
+    BONUS = 0.15
+
+    def __init__(self, services: Mapping[str, Service]) -> None:
+        self._phrases = {
+            sid: sorted(
+                {
+                    phrase
+                    for phrase in (_squash(p) for lang in ("th", "en") for p in [*s.keywords.get(lang), s.title.get(lang)])
+                    if len(phrase) >= self.MIN_CHARS
+                },
+                key=len,
+                reverse=True,
+            )
+            for sid, s in services.items()
+        }
+
+    def bonus(self, service_id: str, squashed_query: str) -> float:
+        for phrase in self._phrases.get(service_id, []):
+            if phrase in squashed_query:
+                return self.BONUS * min(1.0, 0.5 + len(phrase) / max(len(squashed_query), 1))
+        return 0.0
+
+    def rerank(self, hits: Sequence[SearchHit], query: str) -> list[SearchHit]:
+        squashed = _squash(query)
+        boosted = [replace(hit, score=min(1.0, hit.score + self.bonus(hit.doc_id, squashed))) for hit in hits]
+        return sorted(boosted, key=lambda hit: hit.score, reverse=True)
+
+
 @dataclass(frozen=True)
 class ServiceMatch:
     service: Service
@@ -55,6 +99,7 @@ class CatalogueSearch:
         self.index_dir = index_dir
         self._index: HybridIndex | None = None
         self._services: dict[str, Service] = {}
+        self._boost = KeywordBoost({})
         self._lock = threading.RLock()
         self.revision = -1
 
@@ -72,6 +117,7 @@ class CatalogueSearch:
                 index.upsert_many({sid: passages_for(s) for sid, s in services.items()})
                 self._save(index, revision)
             self._index, self._services, self.revision = index, services, revision
+            self._boost = KeywordBoost(services)
 
     def _load_saved(self, revision: int) -> HybridIndex | None:
         meta_path = self.index_dir / _META_FILE
@@ -113,9 +159,11 @@ class CatalogueSearch:
             except ServiceNotFoundError:
                 index.remove(service_id)
                 self._services = {k: v for k, v in self._services.items() if k != service_id}
+                self._boost = KeywordBoost(self._services)
             else:
                 index.upsert(service_id, passages_for(service))
                 self._services = {**self._services, service_id: service}
+                self._boost = KeywordBoost(self._services)
             self.revision = self.store.revision()
             self._save(index, self.revision)
 
@@ -134,14 +182,12 @@ class CatalogueSearch:
         return self._index
 
     def search(self, query: str, k: int = 5) -> list[ServiceMatch]:
-        hits = self._require_index().search(query, k=k)
-        services = self._services
+        services, boost = self._services, self._boost
+        hits = boost.rerank(self._require_index().search(query, k=max(k * 3, 10)), query)[:k]
         return [ServiceMatch(services[hit.doc_id], hit) for hit in hits if hit.doc_id in services]
 
     def get(self, service_id: str) -> Service | None:
         return self._services.get(service_id)
 
     def by_life_event(self, event: LifeEvent) -> list[Service]:
-        return sorted(
-            (s for s in self._services.values() if event in s.life_events), key=lambda s: s.title.en
-        )
+        return sorted((s for s in self._services.values() if event in s.life_events), key=lambda s: s.title.en)

@@ -155,9 +155,7 @@ class CatalogueStore:
 
     def count(self) -> int:
         with self._session() as session:
-            return (
-                session.scalar(select(func.count()).select_from(_ServiceRow).where(~_ServiceRow.deleted)) or 0
-            )
+            return session.scalar(select(func.count()).select_from(_ServiceRow).where(~_ServiceRow.deleted)) or 0
 
     def revision(self) -> int:
         """A number that grows with every change: the search index compares it to know if it is stale."""
@@ -187,9 +185,7 @@ class CatalogueStore:
         with self._session() as session:
             rows = list(
                 session.scalars(
-                    select(_VersionRow)
-                    .where(_VersionRow.service_id == service_id)
-                    .order_by(_VersionRow.version)
+                    select(_VersionRow).where(_VersionRow.service_id == service_id).order_by(_VersionRow.version)
                 )
             )
         if not rows:
@@ -275,9 +271,7 @@ class CatalogueStore:
             if row is None:
                 raise ServiceNotFoundError(f"no service with id {service_id!r}")
             old_row = session.scalar(
-                select(_VersionRow).where(
-                    _VersionRow.service_id == service_id, _VersionRow.version == version
-                )
+                select(_VersionRow).where(_VersionRow.service_id == service_id, _VersionRow.version == version)
             )
             if old_row is None:
                 raise ServiceNotFoundError(f"service {service_id!r} has no version {version}")

@@ -69,9 +69,7 @@ def live_stack(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) ->
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    rasa = ManagedProcess(
-        "rasa", rasa_command(settings), rasa_environment(settings), tmp / "rasa.log"
-    ).start()
+    rasa = ManagedProcess("rasa", rasa_command(settings), rasa_environment(settings), tmp / "rasa.log").start()
     base_url = f"http://127.0.0.1:{settings.gateway.port}"
     try:
         ready = wait_for_http(f"{base_url}/health", RASA_STARTUP_SECONDS, alive=lambda: rasa.running)

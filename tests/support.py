@@ -42,9 +42,7 @@ class LiveStack:
     app_state: object
 
     def chat(self, sender: str, text: str, **extra: object) -> dict:
-        response = httpx.post(
-            f"{self.base_url}/api/chat", json={"sender": sender, "text": text, **extra}, timeout=90
-        )
+        response = httpx.post(f"{self.base_url}/api/chat", json={"sender": sender, "text": text, **extra}, timeout=90)
         assert response.status_code == 200, response.text
         return response.json()
 

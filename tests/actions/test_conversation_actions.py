@@ -32,7 +32,7 @@ def test_handoff_is_stored_once_with_the_transcript(conversations):
         {"event": "bot", "text": "ขออภัยครับ ..."},
         {"event": "user", "text": "ขอคุยกับเจ้าหน้าที่"},
     ]
-    events, messages = run(ActionHandoff(conversations), state)
+    _, messages = run(ActionHandoff(conversations), state)
     assert "ส่งเรื่องให้เจ้าหน้าที่แล้ว" in messages[0]["text"] and "#1" in messages[0]["text"]
     run(ActionHandoff(conversations), state)  # asking twice does not open a second request
     [request] = conversations.open_handoffs()

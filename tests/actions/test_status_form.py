@@ -80,9 +80,7 @@ def test_status_answer_in_thai_with_buddhist_date_then_forgets_the_id(catalogue)
 
 
 def test_status_answer_in_english(catalogue):
-    events, messages = run(
-        ActionCheckStatus(PROVIDER, catalogue), tracker("x", "en", reference_number="DLT-2569-010203")
-    )
+    _, messages = run(ActionCheckStatus(PROVIDER, catalogue), tracker("x", "en", reference_number="DLT-2569-010203"))
     assert "Status: Approved" in messages[0]["text"] and "21 Nov 2026" in messages[0]["text"]
 
 

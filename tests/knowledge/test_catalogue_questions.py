@@ -10,7 +10,7 @@ import pytest
 
 from knowledge.hybrid import HybridIndex
 from knowledge.labelled_eval import load_labelled_questions, score_questions
-from knowledge.service_search import passages_for
+from knowledge.service_search import KeywordBoost, passages_for
 
 pytestmark = pytest.mark.slow
 
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.slow
 def report(seed_services, embedder):
     index = HybridIndex(embedder)
     index.upsert_many({s.id: passages_for(s) for s in seed_services})
-    return score_questions(index, load_labelled_questions())
+    return score_questions(index, load_labelled_questions(), boost=KeywordBoost({s.id: s for s in seed_services}))
 
 
 def test_the_labelled_set_is_large_varied_and_points_at_real_services(seed_services):

@@ -50,9 +50,7 @@ def test_stale_edit_is_refused_and_loses_nothing(store, seed_services):
     store.create(service, "alice")
     store.update(service.model_copy(update={"fees": Bilingual(th="ก", en="a")}), "bob", expected_version=1)
     with pytest.raises(StaleVersionError, match="version 2, not 1"):
-        store.update(
-            service.model_copy(update={"fees": Bilingual(th="ข", en="b")}), "carol", expected_version=1
-        )
+        store.update(service.model_copy(update={"fees": Bilingual(th="ข", en="b")}), "carol", expected_version=1)
     assert store.get(service.id).fees.en == "a"
 
 
