@@ -29,6 +29,12 @@ def _lang(tracker: Tracker) -> Lang:
     return "en" if current_language(tracker) == "en" else "th"
 
 
+def _answering(tracker: Tracker) -> bool:
+    """Did the citizen reply to the form's question (rather than cancel or ask something else)?"""
+    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    return intent in (None, "inform", "nlu_fallback")
+
+
 def format_date(date: dt.date, lang: Lang) -> str:
     """Thai readers expect the Buddhist era: 20 พ.ย. 2569; English readers 20 Nov 2026."""
     if lang == "th":
@@ -58,7 +64,12 @@ class ValidateCheckStatusForm(FormValidationAction):
         if tracker.get_slot("requested_slot") != "reference_number":
             return {}
         said = tracker.latest_message.get("text") or ""
-        return {"reference_number": normalise_reference(said) or "__invalid__"}
+        reference = normalise_reference(said)
+        if reference:
+            return {"reference_number": reference}
+        # Not a reference: if the citizen was answering, say what is wrong; otherwise let the
+        # form step aside so "cancel" or a question about a service is handled by its rule.
+        return {"reference_number": "__invalid__"} if _answering(tracker) else {}
 
     async def validate_reference_number(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -81,7 +92,9 @@ class ValidateCheckStatusForm(FormValidationAction):
         entity = next(tracker.get_latest_entity_values("national_id"), None)
         found = find_national_ids(said)
         digits = str(entity) if entity else (found[0][2] if found else "".join(c for c in said if c.isdigit()))
-        return {"national_id": digits or "__invalid__"}
+        if digits:
+            return {"national_id": digits}
+        return {"national_id": "__invalid__"} if _answering(tracker) else {}
 
     async def validate_national_id(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

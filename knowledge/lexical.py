@@ -119,6 +119,9 @@ class LexicalIndex:
         self.field_weights: dict[str, float] = dict(field_weights or {})
         self.default_field_weight = default_field_weight
         self._postings: dict[str, dict[int, float]] = {}
+        # Postings as (slots, tf) arrays, built on first use and dropped when the term changes:
+        # turning a long dict into arrays on every query was most of a 10k-document search.
+        self._arrays: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._slot_of: dict[str, int] = {}
         self._doc_at: list[str | None] = []
         self._doc_terms: list[dict[str, float] | None] = []
@@ -161,6 +164,7 @@ class LexicalIndex:
         self._length[slot] = length
         self._total_length += length
         for term, tf in clean.items():
+            self._arrays.pop(term, None)
             posting = self._postings.get(term)
             if posting is None:
                 posting = self._postings[term] = {}
@@ -178,6 +182,7 @@ class LexicalIndex:
         terms = self._doc_terms[slot] or {}
         vanished = []
         for term in terms:
+            self._arrays.pop(term, None)
             posting = self._postings[term]
             del posting[slot]
             if not posting:
@@ -257,11 +262,17 @@ class LexicalIndex:
         k1, b = self.k1, self.b
         norm = k1 * (1.0 - b + b * self._length[: self.capacity] / average)
         for term, weight in query.weights.items():
-            posting = self._postings.get(term)
-            if not posting:
-                continue
-            slots = np.fromiter(posting.keys(), dtype=np.int64, count=len(posting))
-            tf = np.fromiter(posting.values(), dtype=np.float64, count=len(posting))
+            arrays = self._arrays.get(term)
+            if arrays is None:
+                posting = self._postings.get(term)
+                if not posting:
+                    continue
+                arrays = (
+                    np.fromiter(posting.keys(), dtype=np.int64, count=len(posting)),
+                    np.fromiter(posting.values(), dtype=np.float64, count=len(posting)),
+                )
+                self._arrays[term] = arrays  # readers may race to fill it: same value, harmless
+            slots, tf = arrays
             idf = self.idf(term)
             out[slots] += (weight * idf * (k1 + 1.0)) * tf / (tf + norm[slots])
         out /= query.ceiling

@@ -31,9 +31,18 @@ def test_reference_numbers_as_people_type_them(typed):
 
 
 def test_reference_is_extracted_only_when_asked_for():
-    asked = tracker("DOPA-2569-000123", requested_slot="reference_number")
+    asked = tracker("DOPA-2569-000123", requested_slot="reference_number", intent="inform")
     assert extract("extract_reference_number", asked) == {"reference_number": "DOPA-2569-000123"}
     assert extract("extract_reference_number", tracker("DOPA-2569-000123")) == {}
+
+
+def test_cancel_or_another_question_is_left_to_its_rule():
+    cancel = tracker("ยกเลิก", requested_slot="reference_number", intent="cancel")
+    assert extract("extract_reference_number", cancel) == {}
+    question = tracker("ต่อภาษีรถออนไลน์ได้ไหม", requested_slot="national_id", intent="ask_service")
+    assert extract("extract_national_id", question) == {}
+    garbage = tracker("ไม่รู้เหมือนกัน", requested_slot="reference_number", intent="inform")
+    assert extract("extract_reference_number", garbage) == {"reference_number": "__invalid__"}
 
 
 def test_unknown_and_malformed_references_are_refused_with_a_reason():

@@ -56,7 +56,12 @@ def test_incremental_updates_equal_a_fresh_build():
     index.add("birth", index.document_terms([("title", "something else entirely")]))
     index.add("birth", index.document_terms(DOCS["birth"]))  # back to the original
     index.add("temp", index.document_terms([("title", "ชั่วคราว temporary")]))
+    assert [doc for doc, _ in ranked(index, "temporary")] == ["temp"]  # caches the term's postings
     index.remove("temp")
+    assert ranked(index, "temporary") == []  # ...and the cache follows the removal
+    index.add("temp2", index.document_terms([("title", "another thing")]))  # reuses the freed slot
+    assert [doc for doc, _ in ranked(index, "another")] == ["temp2"]
+    index.remove("temp2")
     index.remove("never-added")
     fresh = build()
     assert len(index) == len(fresh) == 3
