@@ -9,6 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import ValidationAction
 from rasa_sdk.types import DomainDict
 
+from actions.api.status_provider import REFERENCE_PATTERN
 from nlu.language import detect_language, reply_language
 
 __all__ = ["ValidateSlotMappings", "current_language"]
@@ -42,7 +43,9 @@ class ValidateSlotMappings(ValidationAction):
         if text.startswith("/"):  # a button payload says nothing about the language
             return {}
         previous = tracker.get_slot("language") or "th"
-        detected = detect_language(text, default="th" if previous == "th" else "en")
+        # A reference number ("DCA-2569-004567") is a code, not English: it keeps the language.
+        words = REFERENCE_PATTERN.sub(" ", text)
+        detected = detect_language(words, default="th" if previous == "th" else "en")
         return {"language": reply_language(detected)}
 
     async def validate_language(

@@ -20,7 +20,10 @@ counted) and ``accuracy_with_fallback`` (correct and confident enough to be acte
     python benchmarks/nlu_crossval.py                       # real config.yml, 5 folds
     python benchmarks/nlu_crossval.py --epochs 40           # faster: DIET epochs in a temp config copy
     python benchmarks/nlu_crossval.py --skip-crossval       # only the held-out evaluation
-    python benchmarks/nlu_crossval.py --response-selector   # also score chitchat/faq sub-intents
+    python benchmarks/nlu_crossval.py --response-selector   # add a ResponseSelector if the config has none
+    python benchmarks/nlu_crossval.py --work-dir /tmp/nlu-run --output /tmp/nlu-run.json
+        # keeps reports in /tmp/nlu-run; rerunning the same command resumes after an interruption
+        # (use a fresh directory once the training data has changed)
 
 Runs with any Python 3 that has PyYAML; Rasa itself runs from .venv-rasa. Everything is
 written to a temporary directory (kept with --keep). Budget: each fold trains a model
@@ -216,11 +219,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-heldout", action="store_true", help="only run cross-validation")
     parser.add_argument("--response-selector", action="store_true", help="add a ResponseSelector if missing")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory and print its path")
-    parser.add_argument("--output", type=Path, default=None, help="also write the JSON to this file")
+    parser.add_argument(
+        "--work-dir",
+        type=Path,
+        default=None,
+        help="use (and keep) this directory; stages whose reports are already there are not rerun, "
+        "so an interrupted run resumes where it stopped",
+    )
+    parser.add_argument("--output", type=Path, default=None, help="also write the JSON here (updated after each stage)")
     args = parser.parse_args(argv)
 
     started = time.monotonic()
-    work = Path(tempfile.mkdtemp(prefix="nlu-bench-"))
+    keep = args.keep or args.work_dir is not None
+    if args.work_dir is not None:
+        work = args.work_dir.resolve()
+        work.mkdir(parents=True, exist_ok=True)
+    else:
+        work = Path(tempfile.mkdtemp(prefix="nlu-bench-"))
     config = work / "config.yml"
     write_config(args.config, config, args.epochs, args.response_selector)
     threshold = fallback_threshold(config)
@@ -231,56 +246,64 @@ def main(argv: list[str] | None = None) -> int:
         "folds": None if args.skip_crossval else args.folds,
         "languages": {},
     }
+
+    def save() -> None:
+        report["seconds"] = round(time.monotonic() - started)
+        if keep:
+            report["work_dir"] = str(work)
+        if args.output:
+            args.output.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
     try:
         model: Path | None = None
         if not args.skip_heldout:
             all_data = work / "data-all"
             report["training_examples_all"] = stage_data(all_data, ["th", "en"])
-            run(
-                [
-                    args.rasa, "train", "nlu", "--config", str(config), "--nlu", str(all_data),
-                    "--domain", str(DOMAIN_DIR), "--out", str(work / "model"), "--fixed-model-name", "nlu-all",
-                ],
-                work / "train-all.log",
-            )  # fmt: skip
             model = work / "model" / "nlu-all.tar.gz"
+            if not model.exists():
+                run(
+                    [
+                        args.rasa, "train", "nlu", "--config", str(config), "--nlu", str(all_data),
+                        "--domain", str(DOMAIN_DIR), "--out", str(work / "model"), "--fixed-model-name", "nlu-all",
+                    ],
+                    work / "train-all.log",
+                )  # fmt: skip
         for lang in args.languages:
-            result: dict[str, Any] = {}
+            result: dict[str, Any] = report["languages"].setdefault(lang, {})
             if not args.skip_crossval:
                 data = work / f"data-{lang}"
                 result["training_examples"] = stage_data(data, [lang])
                 out = work / f"cv-{lang}"
-                run(
-                    [
-                        args.rasa, "test", "nlu", "--nlu", str(data), "--config", str(config),
-                        "--cross-validation", "--folds", str(args.folds), "--out", str(out), "--no-plot", "--successes",
-                    ],
-                    work / f"cv-{lang}.log",
-                )  # fmt: skip
+                if not (out / "intent_report.json").exists():
+                    run(
+                        [
+                            args.rasa, "test", "nlu", "--nlu", str(data), "--config", str(config),
+                            "--cross-validation", "--folds", str(args.folds), "--out", str(out),
+                            "--no-plot", "--successes",
+                        ],
+                        work / f"cv-{lang}.log",
+                    )  # fmt: skip
                 result["crossval"] = summarise_folder(out, threshold)
+                save()
             if model is not None:
                 heldout = HELDOUT_DIR / f"{lang}.yml"
                 out = work / f"heldout-{lang}"
-                run(
-                    [
-                        args.rasa, "test", "nlu", "--nlu", str(heldout), "--model", str(model),
-                        "--out", str(out), "--no-plot", "--successes",
-                    ],
-                    work / f"heldout-{lang}.log",
-                )  # fmt: skip
+                if not (out / "intent_report.json").exists():
+                    run(
+                        [
+                            args.rasa, "test", "nlu", "--nlu", str(heldout), "--model", str(model),
+                            "--out", str(out), "--no-plot", "--successes",
+                        ],
+                        work / f"heldout-{lang}.log",
+                    )  # fmt: skip
                 result["heldout"] = summarise_folder(out, threshold)
-            report["languages"][lang] = result
+                save()
     finally:
-        report["seconds"] = round(time.monotonic() - started)
-        if args.keep:
-            report["work_dir"] = str(work)
-        else:
+        save()
+        if not keep:
             shutil.rmtree(work, ignore_errors=True)
 
-    text = json.dumps(report, indent=2, ensure_ascii=False)
-    print(text)
-    if args.output:
-        args.output.write_text(text + "\n", encoding="utf-8")
+    print(json.dumps(report, indent=2, ensure_ascii=False))
     return 0
 
 

@@ -63,7 +63,8 @@ class KeywordBoost:
             sid: sorted(
                 {
                     phrase
-                    for phrase in (_squash(p) for lang in ("th", "en") for p in [*s.keywords.get(lang), s.title.get(lang)])
+                    for lang in ("th", "en")
+                    for phrase in map(_squash, [*s.keywords.get(lang), s.title.get(lang)])
                     if len(phrase) >= self.MIN_CHARS
                 },
                 key=len,

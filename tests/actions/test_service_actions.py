@@ -113,6 +113,8 @@ def test_browse_unknown_life_event_offers_the_list(catalogue):
         ("👍", "en", None, {"language": "en"}),
         ("สวัสดี", "th", {"language": "en"}, {"language": "en"}),
         ('/browse_life_event{"life_event":"birth"}', "en", None, {}),
+        ("DCA-2569-004567", "th", None, {"language": "th"}),  # a code is not English
+        ("dopa 2569 000123", "en", None, {"language": "en"}),
     ],
 )
 def test_language_slot_follows_the_citizen(text, slot, metadata, expected):
