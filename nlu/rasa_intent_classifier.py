@@ -73,29 +73,18 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             "random_state": 42,
         }
 
-    def __init__(
-        self,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        char_vectorizer: CountVectorizer | None = None,
-        word_vectorizer: CountVectorizer | None = None,
-        char_idf: np.ndarray | None = None,
-        word_idf: np.ndarray | None = None,
-        coef: np.ndarray | None = None,
-        intercept: np.ndarray | None = None,
-        classes: list[str] | None = None,
-    ) -> None:
+    def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource) -> None:
         self._config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
         self._resource = resource
-        self._char = char_vectorizer
-        self._word = word_vectorizer
-        self._char_idf = char_idf
-        self._word_idf = word_idf
-        self._coef = coef
-        self._intercept = intercept
-        self._classes = classes or []
+        # Set by ``train`` or ``load``; None while untrained.
+        self._char: CountVectorizer | None = None
+        self._word: CountVectorizer | None = None
+        self._char_idf: np.ndarray | None = None
+        self._word_idf: np.ndarray | None = None
+        self._coef: np.ndarray | None = None
+        self._intercept: np.ndarray | None = None
+        self._classes: list[str] = []
 
     @classmethod
     def create(
@@ -109,14 +98,16 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
 
     # --- features -------------------------------------------------------------------------
 
-    def _char_vectorizer(self, vocabulary: dict[str, int] | None = None) -> CountVectorizer:
+    def _char_options(self) -> dict[str, Any]:
+        """One definition of the character n-grams, for fitting (TF-IDF) and for counting."""
         low, high = self._config["char_ngram_range"]
-        return CountVectorizer(
-            analyzer="char_wb", ngram_range=(int(low), int(high)), preprocessor=_spaced, vocabulary=vocabulary
-        )
+        return {"analyzer": "char_wb", "ngram_range": (int(low), int(high)), "preprocessor": _spaced}
+
+    def _char_vectorizer(self, vocabulary: dict[str, int]) -> CountVectorizer:
+        return CountVectorizer(**self._char_options(), vocabulary=vocabulary)
 
     @staticmethod
-    def _word_vectorizer(vocabulary: dict[str, int] | None = None) -> CountVectorizer:
+    def _word_vectorizer(vocabulary: dict[str, int]) -> CountVectorizer:
         return CountVectorizer(analyzer=_words, vocabulary=vocabulary)
 
     @staticmethod
@@ -156,12 +147,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             logger.warning("LinearIntentClassifier: fewer than two intents in the training data; not trained")
             return self._resource
         texts = [_tokens_of(example) for example in examples]
-        char_fit = TfidfVectorizer(
-            analyzer="char_wb",
-            ngram_range=tuple(int(n) for n in self._config["char_ngram_range"]),
-            preprocessor=_spaced,
-            sublinear_tf=True,
-        ).fit(texts)
+        char_fit = TfidfVectorizer(**self._char_options(), sublinear_tf=True).fit(texts)
         word_fit = TfidfVectorizer(analyzer=_words, sublinear_tf=True).fit(texts)
         self._char = self._char_vectorizer(char_fit.vocabulary_)
         self._word = self._word_vectorizer(word_fit.vocabulary_)

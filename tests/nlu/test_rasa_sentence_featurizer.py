@@ -52,7 +52,7 @@ def test_paraphrases_in_thai_and_english_are_closer_than_other_requests():
         "are there any costs involved",  # the same question in new English words
         "ขอคุยกับเจ้าหน้าที่หน่อย",  # I want to talk to an officer
     ]
-    vectors = featurizer_module.encode(texts)
+    vectors = featurizer_module.EMBEDDER.embed(texts)
     fee_th, fee_en, human = vectors
     assert float(fee_th @ fee_en) > float(fee_th @ human)
     assert float(fee_en @ fee_th) > float(fee_en @ human)
@@ -60,8 +60,8 @@ def test_paraphrases_in_thai_and_english_are_closer_than_other_requests():
 
 def test_text_is_normalised_before_encoding():
     """Elongation and Thai digits must not move the vector: citizens type them all the time."""
-    plain = featurizer_module.encode(["ขอบคุณครับ อายุ 15 ปี"])[0]
-    typed = featurizer_module.encode([featurizer_module.normalize_text("ขอบคุณครับบบบ อายุ ๑๕ ปี")])[0]
+    plain = featurizer_module.EMBEDDER.embed(["ขอบคุณครับ อายุ 15 ปี"])[0]
+    typed = featurizer_module.EMBEDDER.embed([featurizer_module.normalize_text("ขอบคุณครับบบบ อายุ ๑๕ ปี")])[0]
     assert float(plain @ typed) > 0.99
 
 
