@@ -22,11 +22,21 @@ counted) and ``accuracy_with_fallback`` (correct and confident enough to be acte
                                                             # config copy; intent figures do not change (the
                                                             # LinearIntentClassifier has no epochs), entity and
                                                             # response-selection figures do
+    python benchmarks/nlu_crossval.py --intent-only --runs 5 --baseline
+        # intent figures only, as the median of 5 differently seeded fold splits, next to Rasa's
+        # stock LogisticRegressionClassifier on the same splits (about 25 minutes)
     python benchmarks/nlu_crossval.py --skip-crossval       # only the held-out evaluation
     python benchmarks/nlu_crossval.py --response-selector   # add a ResponseSelector if the config has none
     python benchmarks/nlu_crossval.py --work-dir /tmp/nlu-run --output /tmp/nlu-run.json
         # keeps reports in /tmp/nlu-run; rerunning the same command resumes after an interruption
         # (use a fresh directory once the training data has changed)
+
+``--runs N`` repeats cross-validation with fold splits seeded 1..N and reports the median,
+minimum and maximum intent macro F1 (one split is one draw: the spread between splits is about
++-0.01). ``--intent-only`` drops the components that come after the intent classifier and
+cannot change its prediction (DIET with ``intent_classification: false``, the ResponseSelector),
+so each fold trains in seconds instead of minutes. ``--baseline`` runs the same seeded splits with
+Rasa's stock ``LogisticRegressionClassifier`` in place of ours and reports the ratio.
 
 Runs with any Python 3 that has PyYAML; Rasa itself runs from .venv-rasa. Everything is
 written to a temporary directory (kept with --keep). Budget: each fold trains a model
@@ -80,10 +90,40 @@ def run(command: list[str], log: Path) -> None:
         raise SystemExit(f"command failed (exit {result.returncode}): {' '.join(command)}\n" + "\n".join(tail))
 
 
-def write_config(source: Path, target: Path, epochs: int | None, response_selector: bool) -> None:
-    """Copy the config, optionally with fewer DIET epochs and a ResponseSelector added."""
+INTENT_CLASSIFIER = "nlu.rasa_intent_classifier.LinearIntentClassifier"
+BASELINE_CLASSIFIER = "LogisticRegressionClassifier"
+AFTER_INTENT = {"DIETClassifier", "ResponseSelector"}
+
+# `rasa` with numpy's global generator seeded first: Rasa's cross-validation draws its
+# stratified folds from it, so one seed gives the same folds to every config.
+SEEDED_RASA = (
+    "import sys, numpy; numpy.random.seed(int(sys.argv[1])); sys.argv = ['rasa', *sys.argv[2:]]; "
+    "from rasa.__main__ import main; main()"
+)
+
+
+def write_config(
+    source: Path,
+    target: Path,
+    epochs: int | None,
+    response_selector: bool,
+    intent_only: bool = False,
+    baseline: bool = False,
+) -> None:
+    """Copy the config, optionally with fewer DIET epochs, a ResponseSelector added, only
+    what decides the intent, or Rasa's stock classifier in place of ours."""
     config = yaml.safe_load(source.read_text(encoding="utf-8"))
     pipeline: list[dict[str, Any]] = config["pipeline"]
+    if intent_only:
+        for component in pipeline:
+            if component.get("name") == "DIETClassifier" and component.get("intent_classification", True):
+                raise SystemExit("--intent-only needs DIETClassifier with intent_classification: false")
+        pipeline[:] = [component for component in pipeline if component.get("name") not in AFTER_INTENT]
+    if baseline:
+        names = [component.get("name") for component in pipeline]
+        if INTENT_CLASSIFIER not in names:
+            raise SystemExit(f"--baseline replaces {INTENT_CLASSIFIER}, which the config does not use")
+        pipeline[names.index(INTENT_CLASSIFIER)] = {"name": BASELINE_CLASSIFIER}
     names = [component.get("name") for component in pipeline]
     if response_selector and "ResponseSelector" not in names:
         position = names.index("EntitySynonymMapper") + 1 if "EntitySynonymMapper" in names else len(pipeline)
@@ -212,6 +252,31 @@ def summarise_folder(folder: Path, threshold: float | None = None) -> dict[str, 
     return result
 
 
+def median(values: list[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def summarise_runs(folders: dict[int, Path], threshold: float | None) -> dict[str, Any]:
+    """Median over seeded splits; details (worst intents, entities) from the median split."""
+    runs = {seed: summarise_folder(folder, threshold) for seed, folder in folders.items()}
+    scores = {seed: run["intent_macro_f1"] for seed, run in runs.items()}
+    middle = median(list(scores.values()))
+    closest = min(scores, key=lambda seed: (abs(scores[seed] - middle), seed))
+    return {
+        "intent_macro_f1_median": round(middle, 4),
+        "intent_macro_f1_min": min(scores.values()),
+        "intent_macro_f1_max": max(scores.values()),
+        "intent_accuracy_median": round(median([run["intent_accuracy"] or 0.0 for run in runs.values()]), 4),
+        "runs": {
+            str(seed): {k: run.get(k) for k in ("intent_macro_f1", "intent_accuracy", "below_fallback_threshold")}
+            for seed, run in runs.items()
+        },
+        "median_split": {"seed": closest, **runs[closest]},
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--config", type=Path, default=ROOT / "config.yml")
@@ -220,6 +285,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument(
         "--epochs", type=int, default=None, help="override DIET and ResponseSelector epochs (temp config copy)"
+    )
+    parser.add_argument("--runs", type=int, default=1, help="cross-validate N times, splits seeded 1..N")
+    parser.add_argument(
+        "--intent-only", action="store_true", help="drop DIET and the ResponseSelector (no entity figures)"
+    )
+    parser.add_argument(
+        "--baseline", action="store_true", help=f"also run Rasa's {BASELINE_CLASSIFIER} on the same splits"
     )
     parser.add_argument("--skip-crossval", action="store_true", help="only evaluate the held-out set")
     parser.add_argument("--skip-heldout", action="store_true", help="only run cross-validation")
@@ -243,13 +315,21 @@ def main(argv: list[str] | None = None) -> int:
     else:
         work = Path(tempfile.mkdtemp(prefix="nlu-bench-"))
     config = work / "config.yml"
-    write_config(args.config, config, args.epochs, args.response_selector)
+    write_config(args.config, config, args.epochs, args.response_selector, args.intent_only)
+    configs = {"ours": config}
+    if args.baseline:
+        configs["baseline"] = work / "config-baseline.yml"
+        write_config(args.config, configs["baseline"], args.epochs, args.response_selector, args.intent_only, True)
     threshold = fallback_threshold(config)
+    python = str(Path(args.rasa).with_name("python"))
     report: dict[str, Any] = {
         "config": str(args.config.relative_to(ROOT) if args.config.is_relative_to(ROOT) else args.config),
         "diet_epochs_override": args.epochs,
         "response_selector_added": args.response_selector,
         "folds": None if args.skip_crossval else args.folds,
+        "runs": None if args.skip_crossval else args.runs,
+        "intent_only": args.intent_only,
+        "baseline": BASELINE_CLASSIFIER if args.baseline else None,
         "languages": {},
     }
 
@@ -279,18 +359,26 @@ def main(argv: list[str] | None = None) -> int:
             if not args.skip_crossval:
                 data = work / f"data-{lang}"
                 result["training_examples"] = stage_data(data, [lang])
-                out = work / f"cv-{lang}"
-                if not (out / "intent_report.json").exists():
-                    run(
-                        [
-                            args.rasa, "test", "nlu", "--nlu", str(data), "--config", str(config),
-                            "--cross-validation", "--folds", str(args.folds), "--out", str(out),
-                            "--no-plot", "--successes",
-                        ],
-                        work / f"cv-{lang}.log",
-                    )  # fmt: skip
-                result["crossval"] = summarise_folder(out, threshold)
-                save()
+                for name, cv_config in configs.items():
+                    folders: dict[int, Path] = {}
+                    for seed in range(1, args.runs + 1):
+                        out = folders[seed] = work / f"cv-{lang}-{name}-seed{seed}"
+                        if not (out / "intent_report.json").exists():
+                            run(
+                                [
+                                    python, "-c", SEEDED_RASA, str(seed), "test", "nlu", "--nlu", str(data),
+                                    "--config", str(cv_config), "--cross-validation", "--folds", str(args.folds),
+                                    "--out", str(out), "--no-plot", "--successes",
+                                ],
+                                work / f"cv-{lang}-{name}-seed{seed}.log",
+                            )  # fmt: skip
+                    result["crossval" if name == "ours" else "crossval_baseline"] = summarise_runs(folders, threshold)
+                    save()
+                if args.baseline:
+                    ours = result["crossval"]["intent_macro_f1_median"]
+                    base = result["crossval_baseline"]["intent_macro_f1_median"]
+                    result["crossval_ratio_vs_baseline"] = round(ours / base, 3) if base else None
+                    save()
             if model is not None:
                 heldout = HELDOUT_DIR / f"{lang}.yml"
                 out = work / f"heldout-{lang}"

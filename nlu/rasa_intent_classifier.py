@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+import unicodedata
 from typing import Any
 
 import numpy as np
@@ -47,6 +48,14 @@ def _words(joined: str) -> list[str]:
 def _spaced(joined: str) -> str:
     # char_wb n-grams stay inside words: give the analyzer the words separated by spaces.
     return " ".join(_words(joined))
+
+
+def _carries_no_request(text: str) -> bool:
+    """Punctuation and spaces alone ("???", "...") say nothing about what the citizen wants.
+
+    The character n-grams would still match "?" in small-talk examples; an even ranking lets the
+    FallbackClassifier ask again instead. Emoji are kept: a thumbs-up can be a rating."""
+    return all(char.isspace() or unicodedata.category(char).startswith("P") for char in text)
 
 
 def _tokens_of(message: Message) -> str:
@@ -185,7 +194,9 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         probabilities = self._probabilities(self._features(to_classify))
         length = int(self._config["ranking_length"])
         for message, row in zip(to_classify, probabilities, strict=True):
-            order = np.argsort(-row)
+            if _carries_no_request(str(message.get(TEXT))):
+                row = np.full(len(self._classes), 1.0 / len(self._classes))
+            order = np.argsort(-row, kind="stable")
             ranking = [
                 {INTENT_NAME_KEY: self._classes[index], PREDICTED_CONFIDENCE_KEY: float(row[index])}
                 for index in order[: length if length > 0 else len(order)]

@@ -106,3 +106,8 @@ def test_rating_an_answer_is_stored_with_question_and_answer(live_stack):
     record = next(r for r in runtime.conversations.feedback() if r.sender_id == sender)
     assert record.rating == "unhelpful" and record.question == "How do I renew my passport?"
     assert "passport" in record.answer.lower() and "10-year" in (record.comment or "")
+
+
+def test_punctuation_alone_is_not_taken_for_small_talk(live_stack):
+    reply = _text(live_stack.chat(_sender(), "???"))
+    assert "couldn't find" in reply or "หาบริการที่ตรงกับคำถามนี้ไม่เจอ" in reply

@@ -128,3 +128,21 @@ def test_messages_without_text_are_left_alone(trained):
     message = Message(data={})
     classifier.process([message])
     assert message.get(INTENT) is None
+
+
+@pytest.mark.parametrize("text", ["???", "...", " ?! ", "「」", "—"])
+def test_punctuation_alone_gives_no_intent_preference(trained, text):
+    """ "???" carries no request: an even ranking sends it to the fallback, not to small talk."""
+    classifier, *_, tokenizer, featurizer = trained
+    (message,) = _messages([text], tokenizer, featurizer)
+    classifier.process([message])
+    confidences = [entry["confidence"] for entry in message.get("intent_ranking")]
+    assert confidences == pytest.approx([1 / len(EXAMPLES)] * len(EXAMPLES))
+    assert message.get(INTENT)["confidence"] == pytest.approx(1 / len(EXAMPLES))
+
+
+def test_emoji_and_short_words_are_still_classified(trained):
+    classifier, *_, tokenizer, featurizer = trained
+    messages = _messages(["hello!", "สวัสดี?"], tokenizer, featurizer)
+    classifier.process(messages)
+    assert [m.get(INTENT)["name"] for m in messages] == ["greet", "greet"]
