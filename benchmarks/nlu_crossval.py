@@ -24,7 +24,7 @@ counted) and ``accuracy_with_fallback`` (correct and confident enough to be acte
                                                             # response-selection figures do
     python benchmarks/nlu_crossval.py --intent-only --runs 5 --baseline
         # intent figures only, as the median of 5 differently seeded fold splits, next to Rasa's
-        # stock LogisticRegressionClassifier on the same splits (about 25 minutes)
+        # stock LogisticRegressionClassifier on the same splits (about 37 minutes)
     python benchmarks/nlu_crossval.py --skip-crossval       # only the held-out evaluation
     python benchmarks/nlu_crossval.py --response-selector   # add a ResponseSelector if the config has none
     python benchmarks/nlu_crossval.py --work-dir /tmp/nlu-run --output /tmp/nlu-run.json

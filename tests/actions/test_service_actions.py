@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import SearchThresholds
 from actions.language import ValidateSlotMappings
-from actions.service_actions import ActionAnswerDetail, ActionAnswerService, ActionBrowseLifeEvent
+from actions.service_actions import ActionAnswerDetail, ActionAnswerService, ActionBrowseLifeEvent, ActionFallback
 
 THRESHOLDS = SearchThresholds(answer=0.45, switch=0.55)
 
@@ -169,3 +169,10 @@ def test_explicit_language_choice_is_kept():
     state = tracker("ต่ออายุบัตรประชาชน", "en", preferred_language="en")
     result = asyncio.run(ValidateSlotMappings().extract_language(CollectingDispatcher(), state, {}))
     assert result == {"language": "en"}
+
+
+@pytest.mark.parametrize("query", ["???", "...", "!?"])
+def test_fallback_on_punctuation_alone_does_not_pick_a_service(catalogue, query):
+    events, messages = run(ActionFallback(catalogue, THRESHOLDS), tracker(query, "en"))
+    assert "couldn't find a service" in messages[0]["text"]
+    assert not any(event.get("name") == "service_id" for event in events)
