@@ -55,6 +55,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from statistics import median
 from typing import Any
 
 import yaml
@@ -250,12 +251,6 @@ def summarise_folder(folder: Path, threshold: float | None = None) -> dict[str, 
             "worst": [{k: r[k] for k in ("label", "f1", "support")} for r in responses["worst"]],
         }
     return result
-
-
-def median(values: list[float]) -> float:
-    ordered = sorted(values)
-    middle = len(ordered) // 2
-    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
 def summarise_runs(folders: dict[int, Path], threshold: float | None) -> dict[str, Any]:
