@@ -13,7 +13,7 @@ export PYTHAINLP_OFFLINE := 1
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export RASA_TELEMETRY_ENABLED := false
-PY_PACKAGES := bot nlu knowledge actions channels
+PY_PACKAGES := nlu texts knowledge actions conversation http_api channels gateway
 
 .PHONY: help setup setup-system setup-gateway setup-rasa model run test lint format typecheck validate-rasa \
         test-rasa-env test-gateway bench clean
@@ -46,6 +46,7 @@ run: setup model
 lint: setup-gateway
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 format: setup-gateway
 	$(VENV)/bin/ruff format .

@@ -12,10 +12,10 @@ import json
 import time
 
 from knowledge.catalogue_files import load_seed
-from knowledge.embedders import create_embedder
 from knowledge.hybrid import HybridIndex
 from knowledge.labelled_eval import load_labelled_questions, score_questions
 from knowledge.service_search import KeywordBoost, passages_for
+from nlu.embedders import create_embedder
 
 
 def main() -> None:

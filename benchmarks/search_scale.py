@@ -37,8 +37,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from knowledge.embedders import Embedder, create_embedder, normalise_rows  # noqa: E402
 from knowledge.hybrid import HybridIndex, Passage  # noqa: E402
+from nlu.embedders import Embedder, create_embedder, normalise_rows  # noqa: E402
 
 TH_ACTIONS = ["ต่ออายุ", "ขอ", "ยื่นคำขอ", "แจ้ง", "ลงทะเบียน", "ยกเลิก", "เปลี่ยน", "ตรวจสอบ", "ชำระ", "จดทะเบียน"]
 TH_THINGS = [

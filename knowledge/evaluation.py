@@ -18,8 +18,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from knowledge.embedders import Embedder
 from knowledge.hybrid import MODES, HybridIndex, SearchHit, passages_from_text
+from nlu.embedders import Embedder
 
 __all__ = [
     "build_index",

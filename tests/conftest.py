@@ -31,7 +31,7 @@ def seed_services():
 @pytest.fixture(scope="session")
 def embedder():
     """The embedded default encoder, loaded once per session (a few seconds)."""
-    from knowledge.embedders import create_embedder
+    from nlu.embedders import create_embedder
 
     return create_embedder("use-multilingual")
 
@@ -46,7 +46,7 @@ RASA_STARTUP_SECONDS = 300
 @pytest.fixture(scope="session")
 def trained_model() -> Path:
     """Train once per session, and only when the training data changed (a no-op otherwise)."""
-    from bot.settings import PROJECT_ROOT
+    from gateway.settings import PROJECT_ROOT
 
     rasa_python = PROJECT_ROOT / ".venv-rasa" / "bin" / "python"
     subprocess.run([str(rasa_python), str(PROJECT_ROOT / "scripts" / "train_model.py")], check=True)
@@ -58,8 +58,8 @@ def live_stack(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) ->
     # Imported here: the Rasa environment also reads this conftest and has none of these.
     import uvicorn
 
-    from bot.app import create_app
-    from bot.supervisor import ManagedProcess, rasa_command, rasa_environment, wait_for_http
+    from gateway.app import create_app
+    from gateway.supervisor import ManagedProcess, rasa_command, rasa_environment, wait_for_http
     from tests.support import LiveStack, ThreadedServer, make_settings
 
     tmp = tmp_path_factory.mktemp("stack")

@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import uvicorn
 
-from bot.settings import Settings
+from gateway.settings import Settings
 
 
 def free_port() -> int:

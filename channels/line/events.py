@@ -1,7 +1,7 @@
 """What the bot does with each LINE webhook event.
 
 Text and button taps go through the same turn pipeline as the web chat
-(:func:`bot.turn.run_turn`); the rest (a new friend, a sticker, a shared
+(:func:`conversation.turn.run_turn`); the rest (a new friend, a sticker, a shared
 location) is answered here. Every event is handled once, even when LINE
 redelivers it, and events from one chat are handled in order.
 """
@@ -31,9 +31,6 @@ from linebot.v3.webhooks import (
 )
 
 from actions.service_answer import life_event_buttons
-from bot.messages import TurnStatus, canned_reply
-from bot.rasa_client import RasaClient
-from bot.turn import TurnRequest, TurnResult, run_turn
 from channels.line.delivery import LineMessenger
 from channels.line.offices import nearest_offices, offices_text
 from channels.line.render import (
@@ -47,6 +44,9 @@ from channels.line.render import (
     truncate_label,
 )
 from channels.line.texts import Lang, bilingual, line_text
+from conversation.messages import TurnStatus, canned_reply
+from conversation.rasa_client import RasaClient
+from conversation.turn import TurnRequest, TurnResult, run_turn
 from knowledge.schema import Service
 from nlu.language import detect_language, reply_language
 

@@ -20,13 +20,13 @@ from typing import TYPE_CHECKING, Any
 from actions.service_answer import life_event_buttons
 from actions.texts import LIFE_EVENT_NAMES
 from channels.line.render import postback_data, truncate_label
+from channels.line.settings import LineSettings
 from channels.line.texts import Lang
 from knowledge.schema import LifeEvent
 
 if TYPE_CHECKING:
     from PIL import ImageFont
 
-    from bot.settings import Settings
 
 __all__ = [
     "ALIASES",
@@ -344,7 +344,7 @@ def write_menus(menus: list[BuiltMenu], out: Path) -> list[Path]:
     return written
 
 
-def deploy_menus(settings: Settings, menus: list[BuiltMenu]) -> dict[str, Any]:
+def deploy_menus(line: LineSettings, menus: list[BuiltMenu]) -> dict[str, Any]:
     """Create both menus, upload their images, point the aliases at them, make Thai the
     default, then delete the menus an earlier run left behind. On failure, the menus this
     run created are removed again so no half-made menu stays."""
@@ -358,14 +358,14 @@ def deploy_menus(settings: Settings, menus: list[BuiltMenu]) -> dict[str, Any]:
         UpdateRichMenuAliasRequest,
     )
 
-    token = settings.line.channel_access_token
+    token = line.channel_access_token
     if token is None or not token.get_secret_value():
         raise RichMenuError("CITIZENBOT_LINE__CHANNEL_ACCESS_TOKEN is not set; use --dry-run to only write the files")
     secret = token.get_secret_value()
     # Images go to the data API host; the SDK sends every call to Configuration.host when it
     # is set, so the two hosts need two clients.
-    api_config = Configuration(host=settings.line.api_base_url.rstrip("/"), access_token=secret)
-    data_config = Configuration(host=settings.line.data_api_base_url.rstrip("/"), access_token=secret)
+    api_config = Configuration(host=line.api_base_url.rstrip("/"), access_token=secret)
+    data_config = Configuration(host=line.data_api_base_url.rstrip("/"), access_token=secret)
     created: dict[str, str] = {}
     with ApiClient(api_config) as api_client, ApiClient(data_config) as data_client:
         api, blob = MessagingApi(api_client), MessagingApiBlob(data_client)
@@ -410,17 +410,17 @@ def _describe(error: Exception) -> str:
 
 
 def run_rich_menu_command(
-    settings: Settings, dry_run: bool, out: Path | None = None, font: Path | None = None
+    line: LineSettings, dry_run: bool, out: Path | None = None, font: Path | None = None
 ) -> dict[str, Any]:
     """What ``citizenbot line rich-menu`` does; returns a summary to print."""
-    token = settings.line.channel_access_token
+    token = line.channel_access_token
     if not dry_run and (token is None or not token.get_secret_value()):  # say so before drawing anything
         raise RichMenuError("CITIZENBOT_LINE__CHANNEL_ACCESS_TOKEN is not set; use --dry-run to only write the files")
     menus = build_menus(font)
     if dry_run:
         target = out or Path("var") / "rich-menu"
         return {"dry_run": True, "written": [str(path) for path in write_menus(menus, target)]}
-    report = deploy_menus(settings, menus)
+    report = deploy_menus(line, menus)
     if out is not None:
         report["written"] = [str(path) for path in write_menus(menus, out)]
     return report

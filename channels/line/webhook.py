@@ -11,28 +11,49 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from bot.api.errors import ApiError
-from bot.settings import LineSettings, Settings
+from channels.line.settings import LineSettings
 from channels.line.signature import signature_is_valid
+from conversation.rasa_client import RasaClient
+from http_api.deps import app_runtime
+from http_api.errors import ApiError
+from knowledge.schema import Service
 
 if TYPE_CHECKING:
-    from bot.runtime import Runtime
     from channels.line.dedup import SeenEvents
     from channels.line.events import LineEventHandler
 
-__all__ = ["MAX_BODY_BYTES", "LineChannel", "missing_settings", "router"]
+__all__ = ["MAX_BODY_BYTES", "LineBackend", "LineChannel", "missing_settings", "router"]
 
 logger = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 1_000_000  # a webhook carries a handful of small events
 _SHUTDOWN_GRACE_SECONDS = 10.0
+
+
+class LineBackend(Protocol):
+    """What the LINE channel uses of the gateway's runtime."""
+
+    @property
+    def line_settings(self) -> LineSettings: ...
+
+    @property
+    def rasa(self) -> RasaClient: ...
+
+    @property
+    def list_services(self) -> Callable[[], list[Service]]: ...
+
+    @property
+    def events_store_url(self) -> str: ...
+
+    @property
+    def max_message_chars(self) -> int: ...
 
 
 def missing_settings(line: LineSettings) -> list[str]:
@@ -55,28 +76,27 @@ class LineChannel:
         self._tasks: set[asyncio.Task[None]] = set()
 
     @classmethod
-    async def start(cls, settings: Settings, runtime: Runtime) -> LineChannel:
+    async def start(cls, backend: LineBackend) -> LineChannel:
         from linebot.v3.messaging import AsyncApiClient, AsyncMessagingApi, Configuration
 
         from channels.line.dedup import SeenEvents
         from channels.line.delivery import LineMessenger
         from channels.line.events import LineEventHandler
 
-        token = settings.line.channel_access_token
+        line = backend.line_settings
+        token = line.channel_access_token
         assert token is not None  # checked by the caller
-        configuration = Configuration(
-            host=settings.line.api_base_url.rstrip("/"), access_token=token.get_secret_value()
-        )
+        configuration = Configuration(host=line.api_base_url.rstrip("/"), access_token=token.get_secret_value())
         client = AsyncApiClient(configuration)  # opens an aiohttp session: must run inside the event loop
-        seen = await asyncio.to_thread(SeenEvents, settings.store.url)
+        seen = await asyncio.to_thread(SeenEvents, backend.events_store_url)
         handler = LineEventHandler(
             messenger=LineMessenger(AsyncMessagingApi(client)),
-            rasa=runtime.rasa,
-            list_services=runtime.store.list_services,
+            rasa=backend.rasa,
+            list_services=backend.list_services,
             claim=seen.claim,
-            max_text_chars=settings.gateway.max_message_chars,
+            max_text_chars=backend.max_message_chars,
         )
-        logger.info("LINE channel ready (API at %s)", settings.line.api_base_url)
+        logger.info("LINE channel ready (API at %s)", line.api_base_url)
         return cls(handler, seen, client)
 
     def submit(self, events: list[Any]) -> None:
@@ -105,13 +125,13 @@ class LineChannel:
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Start the channel after the gateway's runtime exists, only when LINE is configured."""
-    settings: Settings = app.state.settings
+    backend: LineBackend = app.state.runtime
     channel: LineChannel | None = None
-    missing = missing_settings(settings.line)
+    missing = missing_settings(backend.line_settings)
     if missing:
         logger.info("LINE is off: %s not set", ", ".join(missing))
     else:
-        channel = await LineChannel.start(settings, app.state.runtime)
+        channel = await LineChannel.start(backend)
     app.state.line = channel
     try:
         yield
@@ -147,7 +167,8 @@ async def _read_body(request: Request) -> bytes:
     },
 )
 async def line_webhook(request: Request) -> JSONResponse:
-    line: LineSettings = request.app.state.settings.line
+    backend: LineBackend = app_runtime(request)
+    line = backend.line_settings
     missing = missing_settings(line)
     if missing:
         raise ApiError(

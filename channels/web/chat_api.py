@@ -7,19 +7,33 @@ error: not UTF-8, not JSON, wrong shape, empty or too long text.
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import Annotated, Any, Literal, Protocol
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from bot.api.body import parse_json_body
-from bot.api.deps import RuntimeDep
-from bot.api.errors import ApiError
-from bot.turn import TurnRequest, run_turn
+from conversation.rasa_client import RasaClient
+from conversation.turn import TurnRequest, run_turn
+from http_api.body import parse_json_body
+from http_api.deps import app_runtime
+from http_api.errors import ApiError
 
-__all__ = ["ChatRequest", "ChatResponse", "router"]
+__all__ = ["ChatBackend", "ChatRequest", "ChatResponse", "router"]
 
 router = APIRouter(tags=["chat"])
+
+
+class ChatBackend(Protocol):
+    """What the chat API uses of the gateway's runtime."""
+
+    @property
+    def rasa(self) -> RasaClient: ...
+
+    @property
+    def max_message_chars(self) -> int: ...
+
+
+ChatBackendDep = Annotated[ChatBackend, Depends(app_runtime)]
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -58,8 +72,8 @@ class ChatResponse(BaseModel):
     },
     responses={400: {"description": "Not UTF-8 or not JSON"}, 413: {"description": "Too large"}},
 )
-async def chat(request: Request, runtime: RuntimeDep) -> ChatResponse:
-    limit = runtime.settings.gateway.max_message_chars
+async def chat(request: Request, runtime: ChatBackendDep) -> ChatResponse:
+    limit = runtime.max_message_chars
     parsed = await parse_json_body(request, ChatRequest, max_bytes=limit * 4 + 1024)
     if len(parsed.text) > limit:
         raise ApiError(

@@ -2,7 +2,7 @@
 
 One ``<script src="https://<gateway>/widget.js" defer></script>`` on any page adds a chat
 launcher; the script finds the gateway from its own URL and calls ``POST /api/chat``.
-Which other sites may call the API from a browser is CORS, set up in ``bot.app`` from
+Which other sites may call the API from a browser is CORS, set up in ``gateway.app`` from
 ``settings.web.allowed_origins``.
 """
 

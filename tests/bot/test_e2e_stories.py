@@ -11,8 +11,8 @@ import subprocess
 
 import pytest
 
-from bot.settings import PROJECT_ROOT
-from bot.supervisor import rasa_environment
+from gateway.settings import PROJECT_ROOT
+from gateway.supervisor import rasa_environment
 
 pytestmark = [pytest.mark.rasa, pytest.mark.slow]
 

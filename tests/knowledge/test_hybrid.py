@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from knowledge.embedders import Embedder, SentenceTransformerEmbedder, gt_minilm_model_path
 from knowledge.hybrid import HybridIndex, IndexMismatchError, Passage, SearchHit, passages_from_text
+from nlu.embedders import Embedder, SentenceTransformerEmbedder, gt_minilm_model_path
 
 SERVICES: dict[str, dict[str, tuple[str, str]]] = {
     "id-card-renewal": {

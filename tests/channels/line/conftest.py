@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from bot.app import create_app
-from bot.settings import LineSettings, Settings
+from channels.line.settings import LineSettings
+from gateway.app import create_app
+from gateway.settings import Settings
 from tests.channels.line.stub import LineStub
 from tests.support import make_settings, wait_until
 

@@ -10,7 +10,7 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from bot.app import create_app
+from gateway.app import create_app
 from tests.channels.line.conftest import LineGateway, fixture_event, line_settings
 from tests.channels.line.limits import check_request
 

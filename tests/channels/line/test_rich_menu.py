@@ -10,8 +10,6 @@ import pytest
 from linebot.v3.messaging import RichMenuRequest
 from PIL import Image
 
-from bot import cli
-from bot.settings import get_settings
 from channels.line.rich_menu import (
     ALIASES,
     HEIGHT,
@@ -22,6 +20,8 @@ from channels.line.rich_menu import (
     deploy_menus,
     find_thai_font,
 )
+from gateway import cli
+from gateway.settings import get_settings
 from tests.channels.line.conftest import TOKEN, line_settings
 from tests.channels.line.limits import _check_action
 
@@ -137,7 +137,7 @@ def test_a_failed_upload_removes_the_half_made_menus(tmp_path, line_stub, line_d
     line_data_stub.fail("POST", r"/v2/bot/richmenu/.*/content", 413, "Payload Too Large")
     settings = line_settings(tmp_path, line_stub, line_data_stub)
     with pytest.raises(RichMenuError, match="HTTP 413"):
-        deploy_menus(settings, menus)
+        deploy_menus(settings.line, menus)
     assert set(line_stub.rich_menus) == before
     assert line_stub.received(r"/v2/bot/user/all/richmenu/.*") == []
 

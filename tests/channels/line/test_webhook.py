@@ -7,9 +7,9 @@ import time
 
 from fastapi.testclient import TestClient
 
-from bot.app import create_app
-from bot.settings import LineSettings
 from channels.line.signature import compute_signature, signature_is_valid
+from gateway.app import create_app
+from gateway.settings import LineSettings
 from tests.channels.line.conftest import SECRET, fixture_body, line_settings, sign
 from tests.support import make_settings
 

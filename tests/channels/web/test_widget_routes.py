@@ -7,9 +7,9 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from bot.app import create_app
-from bot.settings import Settings
 from channels.web.widget import STATIC_DIR
+from gateway.app import create_app
+from gateway.settings import Settings
 from tests.support import make_settings
 
 ALLOWED = "https://www.example.go.th"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from rasa_sdk.executor import ActionExecutor
@@ -17,12 +18,14 @@ from actions.api.conversation_store import ConversationStore
 from actions.api.status_provider import SampleStatusProvider
 from actions.context import SearchThresholds
 from actions.registry import build_actions
-from bot.rasa_client import RasaClient
-from bot.settings import Settings
+from channels.line.settings import LineSettings
+from conversation.rasa_client import RasaClient
+from gateway.settings import Settings
 from knowledge.catalogue_files import load_seed
-from knowledge.embedders import create_embedder
+from knowledge.schema import Service
 from knowledge.service_search import CatalogueSearch
 from knowledge.store import CatalogueStore
+from nlu.embedders import create_embedder
 
 __all__ = ["Runtime"]
 
@@ -52,6 +55,24 @@ class Runtime:
             executor.register_action(action)
         rasa = RasaClient(settings.rasa.url, settings.rasa.timeout_seconds)
         return cls(settings, store, conversations, catalogue, rasa, executor)
+
+    # What the channels use (see their Protocols: ChatBackend, LineBackend).
+    @property
+    def max_message_chars(self) -> int:
+        return self.settings.gateway.max_message_chars
+
+    @property
+    def line_settings(self) -> LineSettings:
+        return self.settings.line
+
+    @property
+    def list_services(self) -> Callable[[], list[Service]]:
+        return self.store.list_services
+
+    @property
+    def events_store_url(self) -> str:
+        """LINE's de-duplication table lives beside the catalogue."""
+        return self.settings.store.url
 
     def load_catalogue(self) -> None:
         """Seed an empty store, then load or build the search index."""

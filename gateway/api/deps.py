@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from bot.runtime import Runtime
+from gateway.runtime import Runtime
 
 
 def get_runtime(request: Request) -> Runtime:

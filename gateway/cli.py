@@ -11,15 +11,15 @@ __all__ = ["main"]
 
 
 def _cmd_run(_args: argparse.Namespace) -> int:
-    from bot.settings import get_settings
-    from bot.supervisor import run_until_interrupted
+    from gateway.settings import get_settings
+    from gateway.supervisor import run_until_interrupted
 
     return run_until_interrupted(get_settings())
 
 
 def _cmd_eval_retrieval(args: argparse.Namespace) -> int:
-    from knowledge.embedders import create_embedder
     from knowledge.evaluation import evaluate_retrieval, load_corpus, load_queries
+    from nlu.embedders import create_embedder
 
     corpus = load_corpus(Path(args.corpus))
     queries = load_queries(Path(args.queries))
@@ -42,7 +42,7 @@ def _cmd_catalogue_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_catalogue_export(args: argparse.Namespace) -> int:
-    from bot.settings import get_settings
+    from gateway.settings import get_settings
     from knowledge.catalogue_files import dump_services
     from knowledge.store import CatalogueStore
 
@@ -52,7 +52,7 @@ def _cmd_catalogue_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_catalogue_import(args: argparse.Namespace) -> int:
-    from bot.settings import get_settings
+    from gateway.settings import get_settings
     from knowledge.catalogue_files import CatalogueFileError, load_services
     from knowledge.store import CatalogueStore
 
@@ -67,12 +67,12 @@ def _cmd_catalogue_import(args: argparse.Namespace) -> int:
 
 
 def _cmd_line_rich_menu(args: argparse.Namespace) -> int:
-    from bot.settings import get_settings
     from channels.line.rich_menu import RichMenuError, run_rich_menu_command
+    from gateway.settings import get_settings
 
     out, font = (Path(args.out) if args.out else None), (Path(args.font) if args.font else None)
     try:
-        report = run_rich_menu_command(get_settings(), dry_run=args.dry_run, out=out, font=font)
+        report = run_rich_menu_command(get_settings().line, dry_run=args.dry_run, out=out, font=font)
     except RichMenuError as error:
         print(error, file=sys.stderr)
         return 1

@@ -12,9 +12,9 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from bot.messages import TurnStatus, canned_reply
-from bot.rasa_client import RasaClient, RasaUnavailableError
-from bot.rendering import render_rasa_messages
+from conversation.messages import TurnStatus, canned_reply
+from conversation.rasa_client import RasaClient, RasaUnavailableError
+from conversation.rendering import render_rasa_messages
 from nlu.language import detect_language, reply_language
 from nlu.normalize import remove_zero_width
 

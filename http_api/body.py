@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from fastapi import Request
 from pydantic import BaseModel, ValidationError
 
-from bot.api.errors import ApiError
+from http_api.errors import ApiError
 from knowledge.schema import describe_error_location
 
 __all__ = ["decode_body", "parse_json_body", "validation_details"]

@@ -19,7 +19,7 @@ from urllib.parse import urlparse
 
 import httpx
 
-from bot.settings import PROJECT_ROOT, Settings
+from gateway.settings import PROJECT_ROOT, Settings
 
 __all__ = ["ManagedProcess", "rasa_command", "rasa_environment", "run_until_interrupted", "wait_for_http"]
 
@@ -96,7 +96,7 @@ def rasa_command(settings: Settings) -> list[str]:
 
 def gateway_command(settings: Settings) -> list[str]:
     return [
-        sys.executable, "-m", "uvicorn", "bot.app:create_app", "--factory",
+        sys.executable, "-m", "uvicorn", "gateway.app:create_app", "--factory",
         "--host", settings.gateway.host, "--port", str(settings.gateway.port), "--no-access-log",
     ]  # fmt: skip
 

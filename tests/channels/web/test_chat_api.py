@@ -8,7 +8,7 @@ import json
 import pytest
 from fastapi.testclient import TestClient
 
-from bot.app import create_app
+from gateway.app import create_app
 from tests.support import make_settings
 
 

@@ -9,7 +9,7 @@ import time
 import pytest
 from fastapi.testclient import TestClient
 
-from bot.app import create_app
+from gateway.app import create_app
 from tests.support import make_settings
 
 TOKEN = "test-editor-token"

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from bot.api.deps import RuntimeDep
+from gateway.api.deps import RuntimeDep
 
 router = APIRouter(tags=["health"])
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from knowledge.embedders import (
+from nlu.embedders import (
     Embedder,
     SentenceTransformerEmbedder,
     UniversalSentenceEncoderEmbedder,

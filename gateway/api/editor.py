@@ -16,10 +16,10 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, ValidationError
 
-from bot.api.body import decode_body, loads_json, parse_json_body, validation_details
-from bot.api.deps import RuntimeDep
-from bot.api.errors import ApiError
-from bot.runtime import Runtime
+from gateway.api.deps import RuntimeDep
+from gateway.runtime import Runtime
+from http_api.body import decode_body, loads_json, parse_json_body, validation_details
+from http_api.errors import ApiError
 from knowledge.catalogue_files import CatalogueFileError, dump_services, parse_services
 from knowledge.schema import Service
 from knowledge.store import ServiceExistsError, ServiceNotFoundError, StaleVersionError, VersionRecord

@@ -18,7 +18,7 @@ from rasa_sdk.interfaces import (
     ActionNotFoundException,
 )
 
-from bot.api.deps import RuntimeDep
+from gateway.api.deps import RuntimeDep
 
 router = APIRouter(tags=["rasa"])
 logger = logging.getLogger(__name__)

@@ -10,12 +10,12 @@ from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 
-from bot.api import actions_endpoint, editor, health
-from bot.api.errors import ApiError, api_error_handler, validation_error_handler
-from bot.runtime import Runtime
-from bot.settings import Settings, get_settings
 from channels.line import webhook as line_webhook
 from channels.web import chat_api, widget
+from gateway.api import actions_endpoint, editor, health
+from gateway.runtime import Runtime
+from gateway.settings import Settings, get_settings
+from http_api.errors import ApiError, api_error_handler, validation_error_handler
 
 __all__ = ["create_app"]
 

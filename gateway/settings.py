@@ -15,6 +15,9 @@ from typing import Literal
 from pydantic import BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from channels.line.settings import LineSettings
+from channels.web.settings import WebSettings
+
 __all__ = ["PROJECT_ROOT", "Settings", "get_settings"]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -58,25 +61,6 @@ class SearchSettings(BaseModel):
 
 class EditorSettings(BaseModel):
     token: SecretStr = SecretStr(_DEV_EDITOR_TOKEN)
-
-
-class LineSettings(BaseModel):
-    """LINE Messaging API; the webhook refuses every event while the secret is unset."""
-
-    channel_secret: SecretStr | None = None
-    channel_access_token: SecretStr | None = None
-    api_base_url: str = "https://api.line.me"
-    data_api_base_url: str = "https://api-data.line.me"  # rich-menu images go here
-
-
-class WebSettings(BaseModel):
-    """The web widget: which sites may embed it and call the chat API from a browser."""
-
-    # Origins (scheme://host[:port]) whose pages may call /api/chat; the gateway's own pages
-    # need no entry (same origin). ["*"] lets any site embed it: the API uses no cookies.
-    allowed_origins: list[str] = Field(default_factory=lambda: ["http://localhost:8000", "http://127.0.0.1:8000"])
-    # How long browsers reuse widget.js/.css before revalidating (the embed URL has no version).
-    asset_max_age_seconds: int = Field(default=300, ge=0)
 
 
 class Settings(BaseSettings):
