@@ -13,7 +13,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.api.conversation_store import ConversationStore
 from actions.language import current_language
-from actions.texts import Lang, text
+from texts import Lang, text
 
 __all__ = [
     "ActionChangeLanguage",
@@ -29,10 +29,6 @@ _TRANSCRIPT_TURNS = 20
 _SKIP_WORDS = re.compile(r"^\s*(ข้าม|ไม่มี|ไม่เป็นไร|skip|no|nothing|none|nope|-)\s*[.!]?\s*$", re.I)
 _WANTS_ENGLISH = re.compile(r"english|อังกฤษ|อิ้ง|อิง", re.I)
 _WANTS_THAI = re.compile(r"thai|ไทย", re.I)
-
-
-def _lang(tracker: Tracker) -> Lang:
-    return "en" if current_language(tracker) == "en" else "th"
 
 
 def _transcript(tracker: Tracker) -> list[dict[str, Any]]:
@@ -62,8 +58,8 @@ class ActionChangeLanguage(Action):
             elif _WANTS_THAI.search(said):
                 wanted = "th"
             else:  # "switch language": flip
-                wanted = "th" if _lang(tracker) == "en" else "en"
-        dispatcher.utter_message(text=text(f"language_now_{wanted}", wanted))
+                wanted = "th" if current_language(tracker) == "en" else "en"
+        dispatcher.utter_message(text=text("answers.language_now", wanted))
         return [SlotSet("preferred_language", wanted), SlotSet("language", wanted)]
 
 
@@ -77,7 +73,7 @@ class ActionHandoff(Action):
         return "action_handoff"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        lang = _lang(tracker)
+        lang = current_language(tracker)
         metadata = tracker.latest_message.get("metadata") or {}
         reason = "offered_after_misses" if tracker.get_slot("human_offered") else "asked"
         try:
@@ -86,9 +82,9 @@ class ActionHandoff(Action):
             )
         except Exception:
             logger.exception("could not store the hand-off request")
-            dispatcher.utter_message(text=text("error", lang))
+            dispatcher.utter_message(text=text("answers.error", lang))
             return []
-        dispatcher.utter_message(text=text("handoff_done", lang, ticket=str(record.id)))
+        dispatcher.utter_message(text=text("answers.handoff_done", lang, ticket=str(record.id)))
         return [SlotSet("human_offered", False), SlotSet("misses", 0.0)]
 
 
@@ -97,7 +93,7 @@ class ActionDeclineHuman(Action):
         return "action_decline_human"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        dispatcher.utter_message(text=text("handoff_declined", _lang(tracker)))
+        dispatcher.utter_message(text=text("answers.handoff_declined", current_language(tracker)))
         return [SlotSet("human_offered", False), SlotSet("misses", 0.0)]
 
 
@@ -111,7 +107,7 @@ class ActionRecordFeedback(Action):
         return "action_record_feedback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        lang = _lang(tracker)
+        lang = current_language(tracker)
         rating = next(tracker.get_latest_entity_values("rating"), None)
         if rating not in ("helpful", "unhelpful"):
             said = (tracker.latest_message.get("text") or "").lower()
@@ -119,7 +115,7 @@ class ActionRecordFeedback(Action):
         question = tracker.get_slot("last_question")
         answer = tracker.get_slot("last_answer")
         if not question or not answer:
-            dispatcher.utter_message(text=text("feedback_nothing_to_rate", lang))
+            dispatcher.utter_message(text=text("answers.feedback_nothing_to_rate", lang))
             return [SlotSet("feedback_pending", False)]
         try:
             self.store.record_feedback(
@@ -127,11 +123,11 @@ class ActionRecordFeedback(Action):
             )
         except Exception:
             logger.exception("could not store feedback")
-            dispatcher.utter_message(text=text("error", lang))
+            dispatcher.utter_message(text=text("answers.error", lang))
             return [SlotSet("feedback_pending", False)]
         if rating == "unhelpful":
             return [SlotSet("feedback_pending", True)]  # the feedback form asks for a comment
-        dispatcher.utter_message(text=text("feedback_thanks", lang))
+        dispatcher.utter_message(text=text("answers.feedback_thanks", lang))
         return [SlotSet("feedback_pending", False)]
 
 
@@ -145,12 +141,12 @@ class ActionRecordFeedbackComment(Action):
         return "action_record_feedback_comment"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        lang = _lang(tracker)
+        lang = current_language(tracker)
         comment = str(tracker.get_slot("feedback_comment") or "").strip()
         if comment and not _SKIP_WORDS.match(comment):
             try:
                 self.store.add_comment_to_latest(tracker.sender_id, comment)
             except Exception:
                 logger.exception("could not store the feedback comment")
-        dispatcher.utter_message(text=text("feedback_comment_thanks", lang))
+        dispatcher.utter_message(text=text("answers.feedback_comment_thanks", lang))
         return [SlotSet("feedback_comment", None), SlotSet("feedback_pending", False)]

@@ -10,16 +10,18 @@ from rasa_sdk.forms import ValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.api.status_provider import REFERENCE_PATTERN
-from nlu.language import detect_language, reply_language
+from nlu.language import Lang, detect_language, reply_language
 
 __all__ = ["ValidateSlotMappings", "current_language"]
 
 
-def current_language(tracker: Tracker) -> str:
+def current_language(tracker: Tracker) -> Lang:
     """The language to answer in: the slot, else the latest message's own language."""
     slot = tracker.get_slot("language")
-    if slot in ("th", "en"):
-        return str(slot)
+    if slot == "th":
+        return "th"
+    if slot == "en":
+        return "en"
     return reply_language(detect_language(tracker.latest_message.get("text") or ""))
 
 

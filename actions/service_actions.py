@@ -20,9 +20,9 @@ from actions.service_answer import (
     service_card,
     service_summary_text,
 )
-from actions.texts import LIFE_EVENT_NAMES, Lang, text
 from knowledge.schema import LifeEvent, Service
 from knowledge.service_search import CatalogueSearch, ServiceMatch
+from texts import MAX_QUICK_REPLIES, Lang, field_name, life_event_name, text
 
 __all__ = ["ActionAnswerDetail", "ActionAnswerService", "ActionBrowseLifeEvent", "ActionFallback"]
 
@@ -37,10 +37,6 @@ _DETAIL_BY_INTENT = {
     "ask_processing_time": "processing_time",
     "ask_eligibility": "eligibility",
 }
-
-
-def _lang(tracker: Tracker) -> Lang:
-    return "en" if current_language(tracker) == "en" else "th"
 
 
 def _answered(service: Service, question: str, answer: str) -> list[EventType]:
@@ -60,7 +56,7 @@ def _missed(dispatcher: CollectingDispatcher, tracker: Tracker, lang: Lang) -> l
     if misses >= MISSES_BEFORE_HUMAN:
         dispatcher.utter_message(response="utter_offer_human")
         return [SlotSet("misses", misses), SlotSet("human_offered", True)]
-    dispatcher.utter_message(text=text("no_match", lang), buttons=life_event_buttons(lang))
+    dispatcher.utter_message(text=text("answers.no_match", lang), buttons=life_event_buttons(lang))
     return [SlotSet("misses", misses)]
 
 
@@ -79,13 +75,13 @@ class ActionAnswerService(Action):
         return "action_answer_service"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        lang = _lang(tracker)
+        lang = current_language(tracker)
         query = tracker.latest_message.get("text") or ""
         try:
             matches = self.catalogue.search(query, k=4)
         except Exception:
             logger.exception("catalogue search failed")
-            dispatcher.utter_message(text=text("error", lang))
+            dispatcher.utter_message(text=text("answers.error", lang))
             return []
         if not matches or matches[0].hit.score < self.thresholds.answer:
             logger.info("no confident match (%d chars)", len(query))
@@ -96,8 +92,8 @@ class ActionAnswerService(Action):
         dispatcher.utter_message(json_message=service_card(best, lang))
         related = [m for m in matches[1:] if m.hit.score >= self.thresholds.answer]
         if related:
-            dispatcher.utter_message(text=text("also_related", lang), buttons=_related_buttons(related, lang))
-        dispatcher.utter_message(text=text("more_about", lang), buttons=follow_up_buttons(lang))
+            dispatcher.utter_message(text=text("answers.also_related", lang), buttons=_related_buttons(related, lang))
+        dispatcher.utter_message(text=text("answers.more_about", lang), buttons=follow_up_buttons(lang))
         return _answered(best, query, answer)
 
 
@@ -119,19 +115,18 @@ class ActionAnswerDetail(Action):
         return "action_answer_detail"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        lang = _lang(tracker)
+        lang = current_language(tracker)
         intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
         field = _DETAIL_BY_INTENT.get(intent, "documents")
         try:
             resolution = resolve_service(tracker, self.catalogue, self.thresholds)
         except Exception:
             logger.exception("catalogue search failed")
-            dispatcher.utter_message(text=text("error", lang))
+            dispatcher.utter_message(text=text("answers.error", lang))
             return []
         if resolution.service is None:
-            label = text(field, lang)
             dispatcher.utter_message(
-                text=text("ask_which_service", lang, label=label, label_lower=label.lower()),
+                text=text("answers.ask_which_service", lang, label=field_name(field, lang)),
                 buttons=life_event_buttons(lang),
             )
             return []
@@ -153,20 +148,21 @@ class ActionBrowseLifeEvent(Action):
         return "action_browse_life_event"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        lang = _lang(tracker)
+        lang = current_language(tracker)
         value: Any = next(tracker.get_latest_entity_values("life_event"), None)
         try:
             event = LifeEvent(value)
         except ValueError:
-            dispatcher.utter_message(text=text("browse_pick", lang), buttons=life_event_buttons(lang))
+            dispatcher.utter_message(text=text("answers.browse_pick", lang), buttons=life_event_buttons(lang))
             return []
-        name = LIFE_EVENT_NAMES[event][lang]
+        name = life_event_name(event, lang)
         services = self.catalogue.by_life_event(event)
         if not services:
-            dispatcher.utter_message(text=text("browse_empty", lang, event=name))
+            dispatcher.utter_message(text=text("answers.browse_empty", lang, event=name))
             return []
+        shown = services[:MAX_QUICK_REPLIES]
         dispatcher.utter_message(
-            text=text("browse_intro", lang, event=name),
-            buttons=[{"title": s.title.get(lang), "payload": s.title.get(lang)} for s in services[:13]],
+            text=text("answers.browse_intro", lang, event=name),
+            buttons=[{"title": s.title.get(lang), "payload": s.title.get(lang)} for s in shown],
         )
         return []

@@ -15,18 +15,14 @@ from rasa_sdk.types import DomainDict
 
 from actions.api.status_provider import StatusProvider, normalise_reference
 from actions.language import current_language
-from actions.texts import STATUS_NAMES, Lang, text
 from knowledge.service_search import CatalogueSearch
 from nlu.national_id import check_national_id, find_national_ids, mask_national_id
 from nlu.thai_dates import to_buddhist_year
+from texts import Lang, text
 
 __all__ = ["ActionCancelStatusCheck", "ActionCheckStatus", "ValidateCheckStatusForm", "format_date"]
 
 _THAI_MONTHS = ["ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค."]
-
-
-def _lang(tracker: Tracker) -> Lang:
-    return "en" if current_language(tracker) == "en" else "th"
 
 
 def _answering(tracker: Tracker) -> bool:
@@ -74,12 +70,12 @@ class ValidateCheckStatusForm(FormValidationAction):
     async def validate_reference_number(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        lang = _lang(tracker)
+        lang = current_language(tracker)
         if not value or value == "__invalid__":
-            dispatcher.utter_message(text=text("status_bad_reference", lang))
+            dispatcher.utter_message(text=text("answers.status_bad_reference", lang))
             return {"reference_number": None}
         if self.provider.find(str(value)) is None:
-            dispatcher.utter_message(text=text("status_unknown_reference", lang, reference=str(value)))
+            dispatcher.utter_message(text=text("answers.status_unknown_reference", lang, reference=str(value)))
             return {"reference_number": None}
         return {"reference_number": value}
 
@@ -99,15 +95,15 @@ class ValidateCheckStatusForm(FormValidationAction):
     async def validate_national_id(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        lang = _lang(tracker)
+        lang = current_language(tracker)
         check = check_national_id("" if value == "__invalid__" else str(value))
         if not check.valid:
-            key = {"length": "id_bad_length", "checksum": "id_bad_checksum", "first_digit": "id_bad_first_digit"}
-            dispatcher.utter_message(text=text(key[check.reason or "length"], lang, count=str(len(check.digits))))
+            reason = check.reason or "length"
+            dispatcher.utter_message(text=text(f"answers.id_bad_{reason}", lang, count=len(check.digits)))
             return {"national_id": None}
         application = self.provider.find(str(tracker.get_slot("reference_number") or ""))
         if application is not None and application.national_id and application.national_id != check.digits:
-            dispatcher.utter_message(text=text("id_mismatch", lang, masked=mask_national_id(check.digits)))
+            dispatcher.utter_message(text=text("answers.id_mismatch", lang, masked=mask_national_id(check.digits)))
             return {"national_id": None}
         return {"national_id": check.digits}
 
@@ -123,19 +119,19 @@ class ActionCheckStatus(Action):
         return "action_check_status"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        lang = _lang(tracker)
+        lang = current_language(tracker)
         application = self.provider.find(str(tracker.get_slot("reference_number") or ""))
         if application is None:
-            dispatcher.utter_message(text=text("status_bad_reference", lang))
+            dispatcher.utter_message(text=text("answers.status_bad_reference", lang))
         else:
             service = self.catalogue.get(application.service_id)
             dispatcher.utter_message(
                 text=text(
-                    "status_line",
+                    "answers.status_line",
                     lang,
                     reference=application.reference,
                     service=service.title.get(lang) if service else application.service_id,
-                    status=STATUS_NAMES[application.status][lang],
+                    status=text(f"status.{application.status}", lang),
                     updated=format_date(application.updated, lang),
                 )
             )
@@ -149,5 +145,5 @@ class ActionCancelStatusCheck(Action):
         return "action_cancel_status_check"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        dispatcher.utter_message(text=text("status_cancelled", _lang(tracker)))
+        dispatcher.utter_message(text=text("answers.status_cancelled", current_language(tracker)))
         return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("national_id", None)]

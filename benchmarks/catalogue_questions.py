@@ -10,12 +10,15 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from pathlib import Path
 
 from knowledge.catalogue_files import load_seed
-from knowledge.hybrid import HybridIndex
-from knowledge.labelled_eval import load_labelled_questions, score_questions
+from knowledge.evaluation.labelled_questions import load_labelled_questions, score_questions
+from knowledge.search.index import HybridIndex
 from knowledge.service_search import KeywordBoost, passages_for
 from nlu.embedders import create_embedder
+
+QUESTIONS_DIR = Path(__file__).resolve().parents[1] / "tests" / "data"
 
 
 def main() -> None:
@@ -26,7 +29,7 @@ def main() -> None:
     args = parser.parse_args()
 
     services = load_seed()
-    questions = load_labelled_questions()
+    questions = load_labelled_questions(QUESTIONS_DIR)
     index = HybridIndex(create_embedder(args.embedder, args.model))
     started = time.perf_counter()
     index.upsert_many({s.id: passages_for(s) for s in services})

@@ -26,7 +26,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from knowledge.evaluation import build_index, evaluate_index, load_corpus, load_queries  # noqa: E402
+from knowledge.evaluation.datasets import load_corpus, load_queries  # noqa: E402
+from knowledge.evaluation.retrieval import build_index, evaluate_index  # noqa: E402
 from nlu.embedders import create_embedder  # noqa: E402
 
 DEFAULT_XQUAD = ROOT.parent / "shared" / "eval" / "xquad"

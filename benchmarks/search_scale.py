@@ -11,6 +11,11 @@ single-document updates always go through the real encoder, so their latencies a
 
 Latencies are per-query percentiles; every figure is the median over ``--runs`` runs. Memory is the
 growth of this process's resident set while the index is built (``/proc/self/statm``).
+
+An editor's change must be searchable at once: replacing one document stays within
+``UPSERT_BUDGET_MS`` however large the catalogue, and ``goals`` in the report says whether it did at
+each size. (This was a wall-clock assertion in the unit tests; timing belongs here, where the
+figure is a median over many updates, not in a test on a shared machine.)
 """
 
 from __future__ import annotations
@@ -37,8 +42,11 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from knowledge.hybrid import HybridIndex, Passage  # noqa: E402
+from knowledge.search.index import HybridIndex  # noqa: E402
+from knowledge.search.passages import Passage  # noqa: E402
 from nlu.embedders import Embedder, create_embedder, normalise_rows  # noqa: E402
+
+UPSERT_BUDGET_MS = 1000.0  # one document replaced, at any catalogue size
 
 TH_ACTIONS = ["ต่ออายุ", "ขอ", "ยื่นคำขอ", "แจ้ง", "ลงทะเบียน", "ยกเลิก", "เปลี่ยน", "ตรวจสอบ", "ชำระ", "จดทะเบียน"]
 TH_THINGS = [
@@ -332,6 +340,12 @@ def main(argv: list[str] | None = None) -> int:
         summary = median_of(runs)
         summary["dense_vectors"] = "random" if random_dense else "real"
         report["sizes"][str(size)] = summary
+    report["goals"] = {
+        "upsert_one_doc_ms": {
+            "budget_ms": UPSERT_BUDGET_MS,
+            "met": {size: row["upsert_one_doc_ms"] <= UPSERT_BUDGET_MS for size, row in report["sizes"].items()},
+        }
+    }
     print(json.dumps(report, indent=2, ensure_ascii=False))
     print(table(report), file=sys.stderr)
     return 0

@@ -34,8 +34,11 @@ class RasaClient:
             raise RasaUnavailableError(f"Rasa timed out: {error}", timeout=True) from error
         except httpx.HTTPError as error:
             raise RasaUnavailableError(f"Rasa request failed: {error}") from error
-        body = response.json()
-        if not isinstance(body, list):
+        try:
+            body = response.json()
+        except ValueError as error:  # e.g. a proxy's HTML error page sent with 200
+            raise RasaUnavailableError(f"unexpected Rasa reply: not JSON ({error})") from error
+        if not isinstance(body, list) or not all(isinstance(message, dict) for message in body):
             raise RasaUnavailableError(f"unexpected Rasa reply: {type(body).__name__}")
         return body
 

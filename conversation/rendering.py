@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["MAX_QUICK_REPLIES", "render_rasa_messages"]
+from texts import MAX_QUICK_REPLIES
 
-MAX_QUICK_REPLIES = 13  # LINE's limit; the web follows it too for a consistent feel
+__all__ = ["MAX_QUICK_REPLIES", "render_rasa_messages"]
 
 
 def render_rasa_messages(raw: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -18,7 +18,8 @@ def _cmd_run(_args: argparse.Namespace) -> int:
 
 
 def _cmd_eval_retrieval(args: argparse.Namespace) -> int:
-    from knowledge.evaluation import evaluate_retrieval, load_corpus, load_queries
+    from knowledge.evaluation.datasets import load_corpus, load_queries
+    from knowledge.evaluation.retrieval import evaluate_retrieval
     from nlu.embedders import create_embedder
 
     corpus = load_corpus(Path(args.corpus))
@@ -52,8 +53,10 @@ def _cmd_catalogue_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_catalogue_import(args: argparse.Namespace) -> int:
+    """Writes the store only: a running gateway sees the new revision and catches up within seconds."""
     from gateway.settings import get_settings
     from knowledge.catalogue_files import CatalogueFileError, load_services
+    from knowledge.catalogue_writer import CatalogueWriter
     from knowledge.store import CatalogueStore
 
     try:
@@ -61,7 +64,11 @@ def _cmd_catalogue_import(args: argparse.Namespace) -> int:
     except CatalogueFileError as error:
         print(error, file=sys.stderr)
         return 1
-    counts = CatalogueStore(get_settings().store.url).import_services(services, author=args.author)
+    store = CatalogueStore(get_settings().store.url)
+    try:
+        counts = CatalogueWriter(store).import_services(services, author=args.author)
+    finally:
+        store.close()
     print(json.dumps(counts))
     return 0
 
@@ -122,6 +129,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from gateway.supervisor import stay_offline
+
+    stay_offline()  # before any command imports a model library
     args = build_parser().parse_args(argv)
     handler = args.handler
     result: int = handler(args)

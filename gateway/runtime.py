@@ -2,11 +2,13 @@
 
 The catalogue index loads in a background thread (embedding every service takes
 a few seconds), so the gateway answers /health at once and reports when the
-catalogue is ready.
+catalogue is ready. Another thread watches the store for changes made by other
+processes (see :mod:`gateway.revision_watcher`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 from collections.abc import Callable
@@ -20,9 +22,12 @@ from actions.context import SearchThresholds
 from actions.registry import build_actions
 from channels.line.settings import LineSettings
 from conversation.rasa_client import RasaClient
+from gateway.revision_watcher import RevisionWatcher
 from gateway.settings import Settings
 from knowledge.catalogue_files import load_seed
+from knowledge.catalogue_writer import CatalogueWriter
 from knowledge.schema import Service
+from knowledge.search.dense import set_faiss_threads
 from knowledge.service_search import CatalogueSearch
 from knowledge.store import CatalogueStore
 from nlu.embedders import create_embedder
@@ -38,6 +43,8 @@ class Runtime:
     store: CatalogueStore
     conversations: ConversationStore
     catalogue: CatalogueSearch
+    writer: CatalogueWriter
+    watcher: RevisionWatcher
     rasa: RasaClient
     executor: ActionExecutor
     catalogue_error: str | None = None
@@ -45,16 +52,20 @@ class Runtime:
 
     @classmethod
     def create(cls, settings: Settings) -> Runtime:
+        search = settings.search
+        set_faiss_threads(search.faiss_threads)
         store = CatalogueStore(settings.store.url)
-        embedder = create_embedder(settings.search.embedder, settings.search.model)
-        catalogue = CatalogueSearch(store, embedder, settings.search.index_dir)
+        embedder = create_embedder(search.embedder, search.model, threads=search.encoder_threads)
+        catalogue = CatalogueSearch(store, embedder, search.index_dir)
+        writer = CatalogueWriter(store, catalogue)
+        watcher = RevisionWatcher(catalogue, search.revision_poll_seconds)
         conversations = ConversationStore(settings.store.conversations_url)
-        thresholds = SearchThresholds(answer=settings.search.min_score, switch=settings.search.switch_score)
+        thresholds = SearchThresholds(answer=search.min_score, switch=search.switch_score)
         executor = ActionExecutor()
         for action in build_actions(catalogue, thresholds, conversations, SampleStatusProvider()):
             executor.register_action(action)
         rasa = RasaClient(settings.rasa.url, settings.rasa.timeout_seconds)
-        return cls(settings, store, conversations, catalogue, rasa, executor)
+        return cls(settings, store, conversations, catalogue, writer, watcher, rasa, executor)
 
     # What the channels use (see their Protocols: ChatBackend, LineBackend).
     @property
@@ -87,15 +98,18 @@ class Runtime:
         finally:
             self._loaded.set()
 
-    def start_loading(self) -> threading.Thread:
+    def start(self) -> threading.Thread:
+        """Load the catalogue in the background and start watching the store for changes made elsewhere."""
         thread = threading.Thread(target=self.load_catalogue, name="catalogue-loader", daemon=True)
         thread.start()
+        self.watcher.start()
         return thread
 
     def wait_until_loaded(self, timeout: float | None = None) -> bool:
         return self._loaded.wait(timeout)
 
     async def aclose(self) -> None:
+        await asyncio.to_thread(self.watcher.stop)  # before the store closes under a catch-up
         await self.rasa.aclose()
         self.store.close()
         self.conversations.close()

@@ -57,6 +57,14 @@ class SearchSettings(BaseModel):
     # service at switch_score or more switches the conversation to it.
     min_score: float = Field(default=0.45, ge=0, le=1)
     switch_score: float = Field(default=0.55, ge=0, le=1)
+    # How often the gateway checks the store for changes made by another process
+    # (`citizenbot catalogue import`, a second gateway) and catches up.
+    revision_poll_seconds: float = Field(default=2.0, gt=0)
+    # One thread each: a query is a few small matrix products where threads gain nothing, and an
+    # idle OpenMP or BLAS thread spinning for a core slowed queries tenfold on a busy machine.
+    # Concurrency comes from serving several requests at once.
+    encoder_threads: int = Field(default=1, ge=1)  # BLAS threads of the built-in USE encoder
+    faiss_threads: int = Field(default=1, ge=1)  # OpenMP threads of faiss (process-wide)
 
 
 class EditorSettings(BaseModel):

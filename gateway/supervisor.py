@@ -21,7 +21,27 @@ import httpx
 
 from gateway.settings import PROJECT_ROOT, Settings
 
-__all__ = ["ManagedProcess", "rasa_command", "rasa_environment", "run_until_interrupted", "wait_for_http"]
+__all__ = [
+    "OFFLINE_ENVIRONMENT",
+    "ManagedProcess",
+    "rasa_command",
+    "rasa_environment",
+    "run_until_interrupted",
+    "stay_offline",
+    "wait_for_http",
+]
+
+# Never reach for the network: a missing model or corpus must fail loudly, not download.
+OFFLINE_ENVIRONMENT = {"PYTHAINLP_OFFLINE": "1", "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+
+
+def stay_offline() -> None:
+    """Set the offline switches for this process and its children, unless the caller chose otherwise.
+
+    Called once at start-up, before a model library is imported; importing our modules changes nothing.
+    """
+    for name, value in OFFLINE_ENVIRONMENT.items():
+        os.environ.setdefault(name, value)
 
 
 class ManagedProcess:
@@ -73,7 +93,8 @@ def rasa_environment(settings: Settings) -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = str(PROJECT_ROOT) + os.pathsep + env.get("PYTHONPATH", "")
     env["CITIZENBOT_ACTION_ENDPOINT_URL"] = settings.gateway.action_url()
-    env.setdefault("PYTHAINLP_OFFLINE", "1")
+    for name, value in OFFLINE_ENVIRONMENT.items():
+        env.setdefault(name, value)
     env.setdefault("RASA_TELEMETRY_ENABLED", "false")
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")

@@ -9,9 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
+
+from nlu.language import Lang
 
 __all__ = [
     "VERIFIABLE_FIELDS",
@@ -24,7 +26,6 @@ __all__ = [
     "ServiceId",
 ]
 
-Lang = Literal["th", "en"]
 
 ServiceId = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
 

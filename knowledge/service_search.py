@@ -1,8 +1,9 @@
 """The catalogue as the bot searches it: services turned into passages in a hybrid index.
 
 Keeps the index in step with the store: built from the store when the saved
-index is missing or stale, and updated one service at a time when an editor
-changes something, so a change is searchable at once without a restart.
+index is missing or stale, then brought up to the store's revision by applying
+only the services changed since (:meth:`CatalogueSearch.catch_up`), whoever made
+the change: this process's editor API or another process such as the command line.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from knowledge.hybrid import HybridIndex, Passage, SearchHit
 from knowledge.schema import LifeEvent, Service
-from knowledge.store import CatalogueStore, ServiceNotFoundError
+from knowledge.search.index import HybridIndex
+from knowledge.search.passages import Passage, SearchHit
+from knowledge.store import CatalogueStore
 from nlu.embedders import Embedder
 from nlu.normalize import normalize_text
 
@@ -109,16 +111,20 @@ class CatalogueSearch:
     def load_or_build(self) -> None:
         """Load the saved index if it matches the store's revision, else rebuild and save it."""
         with self._lock:
-            revision = self.store.revision()
-            services = {s.id: s for s in self.store.list_services()}
-            index = self._load_saved(revision)
-            if index is None:
-                logger.info("building the search index for %d services", len(services))
-                index = HybridIndex(self.embedder)
-                index.upsert_many({sid: passages_for(s) for sid, s in services.items()})
-                self._save(index, revision)
-            self._index, self._services, self.revision = index, services, revision
-            self._boost = KeywordBoost(services)
+            self._load_or_build(reuse_saved=True)
+
+    def _load_or_build(self, reuse_saved: bool) -> None:
+        # The new index is built off to the side and swapped in whole: searches keep using the old one.
+        revision = self.store.revision()
+        services = {s.id: s for s in self.store.list_services()}
+        index = self._load_saved(revision) if reuse_saved else None
+        if index is None:
+            logger.info("building the search index for %d services", len(services))
+            index = HybridIndex(self.embedder)
+            index.upsert_many({sid: passages_for(s) for sid, s in services.items()})
+            self._save(index, revision)
+        self._index, self._services, self.revision = index, services, revision
+        self._boost = KeywordBoost(services)
 
     def _load_saved(self, revision: int) -> HybridIndex | None:
         meta_path = self.index_dir / _META_FILE
@@ -151,29 +157,35 @@ class CatalogueSearch:
 
     # --- live updates ------------------------------------------------------------
 
-    def refresh_service(self, service_id: str) -> None:
-        """Bring one service's passages in line with the store after an editor's change."""
-        index = self._require_index()
-        with self._lock:
-            try:
-                service = self.store.get(service_id)
-            except ServiceNotFoundError:
-                index.remove(service_id)
-                self._services = {k: v for k, v in self._services.items() if k != service_id}
-                self._boost = KeywordBoost(self._services)
-            else:
-                index.upsert(service_id, passages_for(service))
-                self._services = {**self._services, service_id: service}
-                self._boost = KeywordBoost(self._services)
-            self.revision = self.store.revision()
-            self._save(index, self.revision)
+    def catch_up(self) -> int:
+        """Apply what the store changed after the revision this index applied; how many services changed.
 
-    def refresh_all(self) -> None:
-        """After a bulk import: rebuild from the store."""
+        Only the changed services are embedded again, and searches keep running meanwhile. A store
+        whose revision went back (restored from a backup) is rebuilt instead, swapped in when ready.
+        Before the first load there is nothing to catch up: loading reads the store as it is then.
+        """
         with self._lock:
-            meta = self.index_dir / _META_FILE
-            meta.unlink(missing_ok=True)
-            self.load_or_build()
+            index = self._index
+            if index is None:
+                return 0
+            changes = self.store.changes_since(self.revision)
+            if changes.revision < self.revision:
+                logger.warning(
+                    "the store went back from revision %d to %d; rebuilding", self.revision, changes.revision
+                )
+                self._load_or_build(reuse_saved=False)
+                return len(self._services)
+            if changes.revision == self.revision:
+                return 0
+            updates: dict[str, list[Passage]] = {sid: passages_for(s) for sid, s in changes.services.items()}
+            updates.update({sid: [] for sid in changes.removed})  # no passages: the service leaves the index
+            index.upsert_many(updates)
+            services = {sid: s for sid, s in self._services.items() if sid not in changes.removed}
+            services.update(changes.services)
+            self._services, self._boost = services, KeywordBoost(services)
+            self.revision = changes.revision
+            self._save(index, self.revision)
+            return len(changes.services) + len(changes.removed)
 
     # --- reading -----------------------------------------------------------------
 

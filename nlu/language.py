@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-__all__ = ["Language", "detect_language", "reply_language"]
+__all__ = ["Lang", "Language", "detect_language", "reply_language"]
 
-Language = Literal["th", "en", "mixed"]
+Lang = Literal["th", "en"]  # a language the assistant answers in
+Language = Literal["th", "en", "mixed"]  # a language a citizen may write in
 
 # A message is "mixed" when the minority script holds at least this share of
 # the letters, e.g. "ขอ passport ใหม่"; a single stray Latin letter is not.
@@ -52,6 +53,6 @@ def detect_language(text: str, default: Language = "th") -> Language:
     return "th" if thai > latin else "en"
 
 
-def reply_language(detected: Language) -> Literal["th", "en"]:
+def reply_language(detected: Language) -> Lang:
     """Map a detected language to the one to answer in: Thai for code-switched Thai."""
     return "en" if detected == "en" else "th"

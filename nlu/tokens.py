@@ -7,7 +7,6 @@ to the original text, so ``text[start:end]`` is always the word as typed.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -17,9 +16,6 @@ __all__ = ["DEFAULT_ENGINE", "WordSpan", "tokenize_with_offsets", "word_list"]
 
 DEFAULT_ENGINE = "newmm"
 _ENGINES = frozenset({"newmm", "newmm-safe", "longest", "mm"})
-
-# Fail loudly instead of reaching for the network when a corpus is missing.
-os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,6 +30,7 @@ from linebot.v3.webhooks import (
     UserSource,
 )
 
+import texts
 from actions.service_answer import life_event_buttons
 from channels.line.delivery import LineMessenger
 from channels.line.offices import nearest_offices, offices_text
@@ -43,12 +44,12 @@ from channels.line.render import (
     text_message,
     truncate_label,
 )
-from channels.line.texts import Lang, bilingual, line_text
 from conversation.messages import TurnStatus, canned_reply
 from conversation.rasa_client import RasaClient
 from conversation.turn import TurnRequest, TurnResult, run_turn
 from knowledge.schema import Service
 from nlu.language import detect_language, reply_language
+from texts import Lang
 
 __all__ = ["Chat", "LanguageMemory", "LineEventHandler", "life_event_items"]
 
@@ -110,7 +111,7 @@ def life_event_items(lang: Lang) -> list[QuickReplyItem]:
     items = quick_reply_items(options, lang)
     other: Lang = "en" if lang == "th" else "th"
     items.append(location_item(lang))
-    switch_label = line_text("switch_language", other)
+    switch_label = texts.text("line.switch_language", other)
     switch = PostbackAction(
         label=truncate_label(switch_label),
         data=postback_data(lang=other, menu=LIFE_EVENTS_MENU),
@@ -208,7 +209,7 @@ class LineEventHandler:
     # --- events ----------------------------------------------------------------------
 
     async def _on_follow(self, event: FollowEvent, chat: Chat) -> None:
-        greeting = text_message(bilingual("greeting"), life_event_items("th"))
+        greeting = text_message(texts.bilingual("line.greeting"), life_event_items("th"))
         await self.messenger.send(chat.to, event.reply_token, [greeting])
 
     async def _on_message(self, event: MessageEvent, chat: Chat) -> None:
@@ -220,9 +221,9 @@ class LineEventHandler:
         elif isinstance(content, LocationMessageContent):
             await self._answer_location(event, chat, content)
         elif isinstance(content, StickerMessageContent):
-            await self.messenger.send(chat.to, event.reply_token, [text_message(bilingual("sticker"))])
+            await self.messenger.send(chat.to, event.reply_token, [text_message(texts.bilingual("line.sticker"))])
         else:  # image, video, audio, file
-            await self.messenger.send(chat.to, event.reply_token, [text_message(bilingual("not_text"))])
+            await self.messenger.send(chat.to, event.reply_token, [text_message(texts.bilingual("line.not_text"))])
 
     async def _on_postback(self, event: PostbackEvent, chat: Chat) -> None:
         command = parse_postback(event.postback.data or "")
@@ -230,7 +231,7 @@ class LineEventHandler:
             self.languages.remember(chat.user_id, command.lang)
         if command.menu == LIFE_EVENTS_MENU:
             lang = command.lang or self.languages.get(chat.user_id)
-            menu = text_message(line_text("pick_life_event", lang), life_event_items(lang))
+            menu = text_message(texts.text("line.pick_life_event", lang), life_event_items(lang))
             await self.messenger.send(chat.to, event.reply_token, [menu])
         elif command.text:
             await self._run_turn(event, chat, command.text, command.lang)
@@ -242,7 +243,7 @@ class LineEventHandler:
             return
         to = source.get("userId")
         reply_token = raw.get("replyToken")
-        await self.messenger.send(to, reply_token, [text_message(bilingual("not_text"))])
+        await self.messenger.send(to, reply_token, [text_message(texts.bilingual("line.not_text"))])
 
     # --- answers ---------------------------------------------------------------------
 
@@ -251,7 +252,7 @@ class LineEventHandler:
             return
         if len(text) > self.max_text_chars:
             lang = reply_language(detect_language(text, default=self.languages.get(chat.user_id)))
-            reply = text_message(line_text("too_long", lang, limit=self.max_text_chars))
+            reply = text_message(texts.text("line.too_long", lang, limit=self.max_text_chars))
             await self.messenger.send(chat.to, event.reply_token, [reply])
             return
         await self._run_turn(event, chat, text, None)

@@ -10,8 +10,9 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from channels.line.texts import Lang, line_text
+import texts
 from knowledge.schema import Service
+from texts import Lang
 
 __all__ = ["NearbyOffice", "format_distance", "haversine_km", "nearest_offices", "offices_text"]
 
@@ -66,22 +67,22 @@ def nearest_offices(
 
 def format_distance(km: float, lang: Lang) -> str:
     if km < 1:
-        return line_text("metres", lang, value=max(10, round(km * 100) * 10))
-    return line_text("km", lang, value=f"{km:.1f}" if km < 10 else f"{km:.0f}")
+        return texts.text("line.metres", lang, value=max(10, round(km * 100) * 10))
+    return texts.text("line.km", lang, value=f"{km:.1f}" if km < 10 else f"{km:.0f}")
 
 
 def offices_text(offices: list[NearbyOffice], lang: Lang) -> str:
     """The answer in words; the caller adds a map pin per office."""
     if not offices:
-        return line_text("offices_none", lang)
-    lines = [line_text("offices_intro", lang)]
+        return texts.text("line.offices_none", lang)
+    lines = [texts.text("line.offices_intro", lang)]
     for n, office in enumerate(offices, start=1):
         shown = office.services[:_MAX_SERVICES_PER_OFFICE]
         more = len(office.services) - len(shown)
         services = ", ".join(shown) + (f" (+{more})" if more > 0 else "")
         lines.append(
-            line_text(
-                "offices_line",
+            texts.text(
+                "line.offices_line",
                 lang,
                 n=n,
                 name=office.name,
@@ -89,5 +90,5 @@ def offices_text(offices: list[NearbyOffice], lang: Lang) -> str:
                 services=services,
             )
         )
-    lines.append(line_text("offices_note", lang))
+    lines.append(texts.text("line.offices_note", lang))
     return "\n".join(lines)

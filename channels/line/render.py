@@ -27,7 +27,8 @@ from linebot.v3.messaging import (
     TextMessage,
 )
 
-from channels.line.texts import Lang, line_text
+import texts
+from texts import MAX_QUICK_REPLIES, Lang
 
 __all__ = [
     "MAX_LABEL",
@@ -54,7 +55,6 @@ logger = logging.getLogger(__name__)
 
 MAX_MESSAGES = 5  # per reply or push request
 MAX_TEXT = 5000  # UTF-16 code units per text message
-MAX_QUICK_REPLIES = 13
 MAX_LABEL = 20  # graphemes, for action labels
 MAX_POSTBACK_DATA = 300
 MAX_DISPLAY_TEXT = 300
@@ -242,7 +242,7 @@ def quick_reply_items(options: list[dict[str, Any]], lang: Lang) -> list[QuickRe
 
 def location_item(lang: Lang) -> QuickReplyItem:
     """Opens LINE's location picker; the location comes back as a location message."""
-    return QuickReplyItem(action=LocationAction(label=truncate_label(line_text("share_location", lang))))
+    return QuickReplyItem(action=LocationAction(label=truncate_label(texts.text("line.share_location", lang))))
 
 
 def text_message(text: str, items: list[QuickReplyItem] | None = None) -> TextMessage:
@@ -287,16 +287,17 @@ def card_bubble(card: dict[str, Any]) -> dict[str, Any]:
                 ],
             }
         )
-    if card.get("to_verify"):
-        body.append(_text("⚠️ " + line_text("card_verify", lang), size="xs", color="#B45309", margin="md"))
+    note = str(card.get("verify_note") or "")
+    if note:  # the card's own sentence, the same the web widget shows
+        body.append(_text("⚠️ " + note, size="xs", color="#B45309", margin="md"))
     if card.get("last_reviewed"):
-        reviewed = line_text("card_reviewed", lang, date=card["last_reviewed"])
+        reviewed = texts.text("card.reviewed", lang, date=card["last_reviewed"])
         body.append(_text(reviewed, size="xxs", color="#999999", margin="sm"))
 
     buttons: list[dict[str, Any]] = []
     for key in ("documents", "fees", "where"):
-        question = line_text(f"ask_{key}", lang, title=title)
-        action = _postback(line_text(f"button_{key}", lang), question, lang)
+        question = texts.text(f"line.ask_{key}", lang, title=title)
+        action = _postback(texts.text(f"line.button_{key}", lang), question, lang)
         buttons.append({"type": "button", "style": "secondary", "height": "sm", "action": action.to_dict()})
     for link in (card.get("links") or [])[:2]:
         uri = _https(link.get("url"))
@@ -321,7 +322,7 @@ def card_bubble(card: dict[str, Any]) -> dict[str, Any]:
 def _cards_message(cards: list[dict[str, Any]]) -> FlexMessage:
     lang: Lang = "en" if cards[0].get("lang") == "en" else "th"
     titles = ", ".join(str(card.get("title") or "") for card in cards)
-    alt = clip(line_text("cards_alt", lang, titles=titles), MAX_ALT_TEXT)
+    alt = clip(texts.text("line.cards_alt", lang, titles=titles), MAX_ALT_TEXT)
     contents = {"type": "carousel", "contents": [card_bubble(card) for card in cards]}
     return FlexMessage(alt_text=alt, contents=FlexContainer.from_dict(contents))
 
@@ -362,7 +363,7 @@ def render_messages(messages: list[dict[str, Any]], lang: Lang) -> list[Message]
         if parts:
             parts[-1].quick_reply = QuickReply(items=items)
         else:
-            parts.append(text_message(line_text("choose", lang), items))
+            parts.append(text_message(texts.text("line.choose", lang), items))
     return parts
 
 

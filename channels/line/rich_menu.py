@@ -18,11 +18,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from actions.service_answer import life_event_buttons
-from actions.texts import LIFE_EVENT_NAMES
 from channels.line.render import postback_data, truncate_label
 from channels.line.settings import LineSettings
-from channels.line.texts import Lang
 from knowledge.schema import LifeEvent
+from texts import Lang, life_event_name, text
 
 if TYPE_CHECKING:
     from PIL import ImageFont
@@ -55,12 +54,6 @@ ALIASES: dict[Lang, str] = {"th": "citizenbot-th", "en": "citizenbot-en"}
 LOCATION_PICKER_URI = "https://line.me/R/nv/location/"
 MAX_IMAGE_BYTES = 1_000_000  # LINE's limit for a rich-menu image
 
-_CHAT_BAR: dict[Lang, str] = {"th": "เมนูบริการ", "en": "Services menu"}
-_OFFICES: dict[Lang, str] = {"th": "สำนักงานใกล้ฉัน", "en": "Offices near me"}
-_SWITCH: dict[Lang, tuple[str, str]] = {  # (big label, small label) of the tile that switches to this language
-    "en": ("English", "Switch to English"),
-    "th": ("ภาษาไทย", "เปลี่ยนเป็นภาษาไทย"),
-}
 _TILE_COLOURS = [
     "#FDE7E4", "#E3F1FB", "#E6F4EA", "#FFF4D6",
     "#EDE7F6", "#E0F2F1", "#FCE4EC", "#E8EAF6",
@@ -121,26 +114,29 @@ def _bounds(index: int) -> dict[str, int]:
 
 
 def _tiles(lang: Lang) -> list[tuple[str, str, dict[str, Any]]]:
-    """(big label, small label, action) for each of the twelve areas, in reading order."""
+    """(big label, small label, action) for each of the twelve areas, in reading order:
+    the label in the menu's language, its translation under it."""
     other: Lang = "en" if lang == "th" else "th"
     tiles: list[tuple[str, str, dict[str, Any]]] = []
     for event, button in zip(LifeEvent, life_event_buttons(lang), strict=True):
-        name = LIFE_EVENT_NAMES[event][lang]
+        name = life_event_name(event, lang)
         action = {
             "type": "postback",
             "label": truncate_label(name),
             "data": postback_data(button["payload"], lang),
             "displayText": name,
         }
-        tiles.append((name, LIFE_EVENT_NAMES[event][other], action))
+        tiles.append((name, life_event_name(event, other), action))
+    offices = text("rich_menu.offices", lang)
     tiles.append(
         (
-            _OFFICES[lang],
-            _OFFICES[other],
-            {"type": "uri", "label": truncate_label(_OFFICES[lang]), "uri": LOCATION_PICKER_URI},
+            offices,
+            text("rich_menu.offices", other),
+            {"type": "uri", "label": truncate_label(offices), "uri": LOCATION_PICKER_URI},
         )
     )
-    big, small = _SWITCH[other]
+    # The switch tile speaks the language it switches to.
+    big, small = text("rich_menu.switch_title", other), text("rich_menu.switch_subtitle", other)
     switch = {
         "type": "richmenuswitch",
         "label": truncate_label(big),
@@ -159,7 +155,7 @@ def build_definition(lang: Lang) -> dict[str, Any]:
         "size": {"width": WIDTH, "height": HEIGHT},
         "selected": True,  # open by default: new friends see what the bot can do
         "name": f"{MENU_NAME_PREFIX} {lang}",
-        "chatBarText": _CHAT_BAR[lang],
+        "chatBarText": text("rich_menu.chat_bar", lang),
         "areas": [{"bounds": _bounds(i), "action": action} for i, (_, _, action) in enumerate(tiles)],
     }
 

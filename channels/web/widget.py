@@ -4,20 +4,29 @@ One ``<script src="https://<gateway>/widget.js" defer></script>`` on any page ad
 launcher; the script finds the gateway from its own URL and calls ``POST /api/chat``.
 Which other sites may call the API from a browser is CORS, set up in ``gateway.app`` from
 ``settings.web.allowed_origins``.
+
+The script carries no wording or limits of its own: the gateway writes them into it as it
+serves it (the widget's texts from :mod:`texts`, the message limit from its settings), so
+the widget and the API can never disagree.
 """
 
 from __future__ import annotations
 
 import hashlib
 import html
+import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Protocol
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
-__all__ = ["STATIC_DIR", "router"]
+from channels.web.settings import WebSettings
+from texts import widget_strings
+
+__all__ = ["CONFIG_PLACEHOLDER", "STATIC_DIR", "WidgetHostSettings", "router", "widget_config"]
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
@@ -35,22 +44,75 @@ _DEMO_CSP = (
 )
 
 
+# Where widget.js takes its configuration; the gateway puts a JSON object in its place.
+CONFIG_PLACEHOLDER = "/*{{WIDGET_CONFIG}}*/ null"
+
+
+class _MessageLimits(Protocol):
+    @property
+    def max_message_chars(self) -> int: ...
+
+
+class WidgetHostSettings(Protocol):
+    """What these routes read of the gateway's settings (``app.state.settings``): it is there
+    from the start, so the static files need no runtime (Rasa client, catalogue)."""
+
+    @property
+    def web(self) -> WebSettings: ...
+
+    @property
+    def gateway(self) -> _MessageLimits: ...
+
+
 @dataclass(frozen=True)
 class _Asset:
     body: bytes
     etag: str
 
+    @classmethod
+    def of(cls, body: bytes) -> _Asset:
+        # The ETag is the body's hash: whatever changes what is served changes the tag.
+        return cls(body, f'"{hashlib.sha256(body).hexdigest()[:20]}"')
+
 
 @lru_cache(maxsize=16)
 def _read(path: Path, mtime_ns: int) -> _Asset:
     # Keyed on mtime too, so an edited file is picked up without a restart.
-    body = path.read_bytes()
-    return _Asset(body, f'"{hashlib.sha256(body).hexdigest()[:20]}"')
+    return _Asset.of(path.read_bytes())
 
 
 def _asset(name: str) -> _Asset:
     path = STATIC_DIR / name
     return _read(path, path.stat().st_mtime_ns)
+
+
+def _host_settings(request: Request) -> WidgetHostSettings:
+    settings: WidgetHostSettings = request.app.state.settings
+    return settings
+
+
+def widget_config(max_message_chars: int) -> dict[str, object]:
+    """What widget.js is told: its words in Thai and English, and the longest message the API takes."""
+    return {"max_message_chars": max_message_chars, "strings": widget_strings()}
+
+
+def _as_script(config: dict[str, object]) -> str:
+    encoded = json.dumps(config, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    # JSON allows the two line separators in strings; older JavaScript engines do not.
+    return encoded.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+@lru_cache(maxsize=8)
+def _configured_script(template: _Asset, config: str) -> _Asset:
+    source = template.body.decode("utf-8")
+    if source.count(CONFIG_PLACEHOLDER) != 1:
+        raise RuntimeError(f"widget.js must contain {CONFIG_PLACEHOLDER!r} exactly once")
+    return _Asset.of(source.replace(CONFIG_PLACEHOLDER, config).encode("utf-8"))
+
+
+def _widget_script(request: Request) -> _Asset:
+    limit = _host_settings(request).gateway.max_message_chars
+    return _configured_script(_asset("widget.js"), _as_script(widget_config(limit)))
 
 
 def _not_modified(request: Request, etag: str) -> bool:
@@ -60,11 +122,10 @@ def _not_modified(request: Request, etag: str) -> bool:
 
 
 def _max_age(request: Request) -> int:
-    return int(request.app.state.settings.web.asset_max_age_seconds)
+    return _host_settings(request).web.asset_max_age_seconds
 
 
-def _serve(request: Request, name: str, media_type: str) -> Response:
-    asset = _asset(name)
+def _serve(request: Request, asset: _Asset, media_type: str) -> Response:
     headers = {
         # The embed URL carries no version, so a short max-age plus ETag revalidation lets a
         # new widget reach every site within minutes while repeat loads cost a 304.
@@ -81,12 +142,12 @@ def _serve(request: Request, name: str, media_type: str) -> Response:
 
 @router.get("/widget.js")
 def widget_js(request: Request) -> Response:
-    return _serve(request, "widget.js", _JS)
+    return _serve(request, _widget_script(request), _JS)
 
 
 @router.get("/widget.css")
 def widget_css(request: Request) -> Response:
-    return _serve(request, "widget.css", _CSS)
+    return _serve(request, _asset("widget.css"), _CSS)
 
 
 @router.get("/static/{name}")
@@ -94,7 +155,7 @@ def static_file(request: Request, name: str) -> Response:
     media_type = _STATIC_FILES.get(name)
     if media_type is None:
         raise HTTPException(status_code=404)
-    return _serve(request, name, media_type)
+    return _serve(request, _asset(name), media_type)
 
 
 @router.get("/")

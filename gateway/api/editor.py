@@ -1,14 +1,17 @@
 """``/api/admin/...``: the editor API for keeping the catalogue current.
 
-Every change is versioned in the store (who, when, which fields) and applied to
-the live search index before the response returns, so it is searchable at once,
-without retraining Rasa or restarting anything. Protected by a bearer token.
+Every change goes through :class:`knowledge.catalogue_writer.CatalogueWriter`: versioned in
+the store (who, when, which fields) and applied to the live search index before the response
+returns, so it is searchable at once, without retraining Rasa or restarting anything. These
+handlers only parse the request, call the writer and turn its errors into HTTP answers.
+Protected by a bearer token.
 """
 
 from __future__ import annotations
 
 import hmac
-from typing import Annotated, Any, Literal
+from collections.abc import Callable
+from typing import Annotated, Any, Literal, TypeVar
 
 import yaml
 from fastapi import APIRouter, Depends, Header, Query, Request
@@ -21,6 +24,7 @@ from gateway.runtime import Runtime
 from http_api.body import decode_body, loads_json, parse_json_body, validation_details
 from http_api.errors import ApiError
 from knowledge.catalogue_files import CatalogueFileError, dump_services, parse_services
+from knowledge.catalogue_writer import Change
 from knowledge.schema import Service
 from knowledge.store import ServiceExistsError, ServiceNotFoundError, StaleVersionError, VersionRecord
 
@@ -28,6 +32,9 @@ __all__ = ["router"]
 
 _MAX_SERVICE_BYTES = 512 * 1024
 _MAX_IMPORT_BYTES = 20 * 1024 * 1024
+_LOAD_WAIT_SECONDS = 120.0
+
+T = TypeVar("T")
 
 
 def require_editor(
@@ -61,6 +68,10 @@ class ChangeResult(BaseModel):
     version: int
     searchable: bool = True
 
+    @classmethod
+    def of(cls, change: Change) -> ChangeResult:
+        return cls(id=change.service_id, version=change.version, searchable=change.searchable)
+
 
 class VersionOut(BaseModel):
     version: int
@@ -86,9 +97,10 @@ def _not_found(error: LookupError) -> ApiError:
     return ApiError(404, "not_found", str(error).strip("'\""))
 
 
-async def _apply(runtime: Runtime, service_id: str) -> None:
-    await run_in_threadpool(runtime.wait_until_loaded, 120.0)
-    await run_in_threadpool(runtime.catalogue.refresh_service, service_id)
+async def _write(runtime: Runtime, change: Callable[[], T]) -> T:
+    """Run a change off the event loop, once the index has loaded, so it is searchable on return."""
+    await run_in_threadpool(runtime.wait_until_loaded, _LOAD_WAIT_SECONDS)
+    return await run_in_threadpool(change)
 
 
 @router.get("/services", response_model=list[ServiceSummary])
@@ -119,11 +131,10 @@ def get_service(service_id: str, runtime: RuntimeDep, _editor: EditorDep) -> dic
 async def create_service(request: Request, runtime: RuntimeDep, editor: EditorDep) -> ChangeResult:
     service = await parse_json_body(request, Service, _MAX_SERVICE_BYTES)
     try:
-        version = await run_in_threadpool(runtime.store.create, service, editor)
+        change = await _write(runtime, lambda: runtime.writer.create(service, editor))
     except ServiceExistsError as error:
         raise ApiError(409, "already_exists", str(error)) from error
-    await _apply(runtime, service.id)
-    return ChangeResult(id=service.id, version=version)
+    return ChangeResult.of(change)
 
 
 @router.put("/services/{service_id}", response_model=ChangeResult)
@@ -143,23 +154,21 @@ async def update_service(
             [{"field": "id", "problem": f"id {service.id!r} does not match the URL ({service_id!r})"}],
         )
     try:
-        version = await run_in_threadpool(runtime.store.update, service, editor, expected_version)
+        change = await _write(runtime, lambda: runtime.writer.update(service, editor, expected_version))
     except ServiceNotFoundError as error:
         raise _not_found(error) from error
     except StaleVersionError as error:
         raise ApiError(409, "stale_version", str(error)) from error
-    await _apply(runtime, service_id)
-    return ChangeResult(id=service_id, version=version)
+    return ChangeResult.of(change)
 
 
 @router.delete("/services/{service_id}", response_model=ChangeResult)
 async def delete_service(service_id: str, runtime: RuntimeDep, editor: EditorDep) -> ChangeResult:
     try:
-        version = await run_in_threadpool(runtime.store.delete, service_id, editor)
+        change = await _write(runtime, lambda: runtime.writer.delete(service_id, editor))
     except ServiceNotFoundError as error:
         raise _not_found(error) from error
-    await _apply(runtime, service_id)
-    return ChangeResult(id=service_id, version=version)
+    return ChangeResult.of(change)
 
 
 @router.get("/services/{service_id}/versions", response_model=list[VersionOut])
@@ -173,11 +182,10 @@ def service_history(service_id: str, runtime: RuntimeDep, _editor: EditorDep) ->
 @router.post("/services/{service_id}/versions/{version}/restore", response_model=ChangeResult)
 async def restore_version(service_id: str, version: int, runtime: RuntimeDep, editor: EditorDep) -> ChangeResult:
     try:
-        await run_in_threadpool(runtime.store.restore, service_id, version, editor)
+        change = await _write(runtime, lambda: runtime.writer.restore(service_id, version, editor))
     except ServiceNotFoundError as error:
         raise _not_found(error) from error
-    await _apply(runtime, service_id)
-    return ChangeResult(id=service_id, version=runtime.store.current_version(service_id))
+    return ChangeResult.of(change)
 
 
 @router.get("/export")
@@ -211,7 +219,4 @@ async def import_catalogue(request: Request, runtime: RuntimeDep, editor: Editor
         raise ApiError(422, "invalid_catalogue", message, problems) from error
     except ValidationError as error:  # pragma: no cover - parse_services wraps these
         raise ApiError(422, "invalid_catalogue", "The catalogue is not valid.", validation_details(error)) from error
-    counts = await run_in_threadpool(runtime.store.import_services, services, editor)
-    await run_in_threadpool(runtime.wait_until_loaded, 120.0)
-    await run_in_threadpool(runtime.catalogue.refresh_all)
-    return counts
+    return await _write(runtime, lambda: runtime.writer.import_services(services, editor))

@@ -83,6 +83,14 @@ def test_unverified_facts_are_flagged_to_the_citizen(catalogue):
     assert "Please confirm the" in messages[0]["text"]
 
 
+def test_the_card_carries_the_caution_of_the_text_answer_word_for_word(catalogue):
+    for lang, query in (("th", "บัตรประชาชนหมดอายุต้องทำยังไง"), ("en", "renew expired national ID card")):
+        _, messages = run(ActionAnswerService(catalogue, THRESHOLDS), tracker(query, lang))
+        card = messages[1]["custom"]
+        assert "fees" in card["to_verify"]
+        assert card["verify_note"] and card["verify_note"] in messages[0]["text"].splitlines()
+
+
 def test_low_score_says_honestly_nothing_matched_and_offers_life_events(catalogue):
     never = SearchThresholds(answer=0.99, switch=0.99)
     events, messages = run(ActionAnswerService(catalogue, never), tracker("ขอสูตรต้มยำกุ้งหน่อย"))

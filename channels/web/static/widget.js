@@ -22,94 +22,24 @@
   const API_URL = `${ORIGIN}/api/chat`;
   const CSS_URL = `${ORIGIN}/widget.css`;
 
-  const MAX_CHARS = 2000; // the gateway's default CITIZENBOT_GATEWAY__MAX_MESSAGE_CHARS
+  // The gateway writes its configuration here as it serves this file: the widget's words
+  // (from the gateway's one table of citizen texts) and the longest message its API takes.
+  const CONFIG = /*{{WIDGET_CONFIG}}*/ null;
+  const MAX_CHARS = CONFIG.max_message_chars;
+  const STRINGS = CONFIG.strings; // {th: {...}, en: {...}}; texts keep their {placeholders}
+  const NUMBER_LOCALES = { th: "th-TH", en: "en-GB" };
   const MAX_HISTORY = 60; // entries kept across reloads: localStorage is small and shared with the host site
   const REQUEST_TIMEOUT_MS = 65000; // a little over the gateway's own wait for Rasa
   // Namespaced by gateway too, so two deployments embedded on one site keep apart.
   const STORE_PREFIX = `citizenbot.widget.v1:${ORIGIN}:`;
   const THAI = /[\u0E00-\u0E7F]/;
 
-  const STRINGS = {
-    th: {
-      region: "แชทผู้ช่วยบริการภาครัฐ",
-      launcher: "ถามผู้ช่วย",
-      title: "ผู้ช่วยบริการภาครัฐ",
-      subtitle: "ตอบได้ทั้งภาษาไทยและภาษาอังกฤษ",
-      language: "ภาษา",
-      close: "ปิดหน้าต่างแชท",
-      newChat: "เริ่มบทสนทนาใหม่ (ลบประวัติในเบราว์เซอร์นี้)",
-      log: "ข้อความในบทสนทนา",
-      input: "พิมพ์คำถามของคุณ",
-      placeholder: "พิมพ์คำถาม…",
-      hint: "Enter ส่ง · Shift+Enter ขึ้นบรรทัดใหม่",
-      counter: (n) => `${n.toLocaleString("th-TH")}/${MAX_CHARS.toLocaleString("th-TH")} ตัวอักษร`,
-      send: "ส่ง",
-      typing: "ผู้ช่วยกำลังพิมพ์คำตอบ…",
-      you: "คุณ:",
-      bot: "ผู้ช่วย:",
-      welcome:
-        "สวัสดีครับ ผมตอบคำถามเรื่องบริการภาครัฐได้ทั้งภาษาไทยและภาษาอังกฤษ " +
-        "บอกได้เลยว่าอยากทำเรื่องอะไร แล้วผมจะบอกเอกสารที่ต้องใช้ ค่าธรรมเนียม และที่ยื่นเรื่องให้ครับ",
-      suggestionsLabel: "ตัวอย่างคำถาม",
-      suggestions: ["ต่ออายุบัตรประชาชนต้องใช้เอกสารอะไร", "ทำหนังสือเดินทางครั้งแรก", "แจ้งเกิดลูกทำอย่างไร"],
-      newTab: " (เปิดในแท็บใหม่)",
-      retry: "ลองส่งอีกครั้ง",
-      options: "ตัวเลือกคำตอบ",
-    },
-    en: {
-      region: "Government services chat",
-      launcher: "Ask us",
-      title: "Government services assistant",
-      subtitle: "Answers in English or Thai",
-      language: "Language",
-      close: "Close chat",
-      newChat: "Start a new conversation (clears the history in this browser)",
-      log: "Conversation",
-      input: "Type your question",
-      placeholder: "Type your question…",
-      hint: "Enter sends · Shift+Enter: new line",
-      counter: (n) => `${n.toLocaleString("en-GB")}/${MAX_CHARS.toLocaleString("en-GB")} characters`,
-      send: "Send",
-      typing: "The assistant is typing…",
-      you: "You:",
-      bot: "Assistant:",
-      welcome:
-        "Hello! I answer questions about Thai government services, in English or Thai. " +
-        "Tell me what you need to do and I'll tell you the documents, fees and where to apply.",
-      suggestionsLabel: "Example questions",
-      suggestions: ["How do I renew my passport?", "Renew my ID card", "Register a birth"],
-      newTab: " (opens in a new tab)",
-      retry: "Try again",
-      options: "Suggested replies",
-    },
-  };
-
-  // Card labels follow the card's own language, which can differ from the switch.
-  const CARD_STRINGS = {
-    th: {
-      documents: "เอกสารที่ต้องใช้",
-      reviewed: (date) => `ตรวจสอบข้อมูลล่าสุด ${date}`,
-      check: "ควรตรวจสอบ",
-      verify: (fields) => `โปรดตรวจสอบ${fields}กับหน่วยงานอีกครั้ง เพราะข้อมูลส่วนนี้อาจเปลี่ยนแปลง`,
-      join: (names) => (names.length < 2 ? names.join("") : `${names.slice(0, -1).join(" ")} และ${names[names.length - 1]}`),
-    },
-    en: {
-      documents: "Documents to bring",
-      reviewed: (date) => `Last reviewed ${date}`,
-      check: "to confirm",
-      verify: (fields) => `Please confirm the ${fields} with the agency; this part may have changed.`,
-      join: (names) => {
-        const lower = names.map((n) => n.toLowerCase());
-        return lower.length < 2 ? lower.join("") : `${lower.slice(0, -1).join(", ")} and ${lower[lower.length - 1]}`;
-      },
-    },
-  };
-
-  // The error is shown in both languages: it may come before the citizen has chosen one.
-  const ERROR_TEXT = {
-    th: "ขออภัย ตอนนี้ติดต่อผู้ช่วยไม่ได้ กรุณาลองใหม่อีกครั้งในอีกสักครู่",
-    en: "Sorry, the assistant can't be reached right now. Please try again in a moment.",
-  };
+  /** A text with its {placeholders} filled from values (the table's own format). */
+  function fill(template, values) {
+    return template.replace(/\{(\w+)\}/g, (whole, name) =>
+      Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : whole,
+    );
+  }
 
   // ---- storage: a broken or full localStorage must never break the chat ----------------
   const store = {
@@ -230,7 +160,7 @@
       "a",
       { class: className, href, target: "_blank", rel: "noopener noreferrer", lang },
       label,
-      h("span", { class: "cb-sr", text: STRINGS[lang].newTab }),
+      h("span", { class: "cb-sr", text: ` ${STRINGS[lang].new_tab}` }),
     );
   }
 
@@ -277,8 +207,8 @@
   const title = h("h2", { id: "cb-title", class: "cb-title" });
   const subtitle = h("p", { id: "cb-subtitle", class: "cb-subtitle" });
   const langButtons = {
-    th: h("button", { type: "button", class: "cb-lang", lang: "th", "data-lang": "th", text: "ไทย" }),
-    en: h("button", { type: "button", class: "cb-lang", lang: "en", "data-lang": "en", text: "English" }),
+    th: h("button", { type: "button", class: "cb-lang", lang: "th", "data-lang": "th", text: STRINGS.th.language_name }),
+    en: h("button", { type: "button", class: "cb-lang", lang: "en", "data-lang": "en", text: STRINGS.en.language_name }),
   };
   const langGroup = h("div", { class: "cb-langs", role: "group" }, langButtons.th, langButtons.en);
   const newChatButton = h("button", { type: "button", class: "cb-icon-button", "data-action": "new" }, icon("restart"));
@@ -344,8 +274,8 @@
     subtitle.textContent = t.subtitle;
     langGroup.setAttribute("aria-label", `${STRINGS.th.language} / ${STRINGS.en.language}`);
     for (const [code, button] of Object.entries(langButtons)) button.setAttribute("aria-pressed", String(code === state.lang));
-    newChatButton.setAttribute("aria-label", t.newChat);
-    newChatButton.setAttribute("title", t.newChat);
+    newChatButton.setAttribute("aria-label", t.new_chat);
+    newChatButton.setAttribute("title", t.new_chat);
     closeButton.setAttribute("aria-label", t.close);
     closeButton.setAttribute("title", t.close);
     log.setAttribute("aria-label", t.log);
@@ -361,7 +291,11 @@
 
   function updateCounter() {
     const n = input.value.length;
-    counter.textContent = STRINGS[state.lang].counter(n);
+    const locale = NUMBER_LOCALES[state.lang];
+    counter.textContent = fill(STRINGS[state.lang].counter, {
+      count: n.toLocaleString(locale),
+      limit: MAX_CHARS.toLocaleString(locale),
+    });
     counter.classList.toggle("cb-counter-near", n > MAX_CHARS - 100);
   }
 
@@ -376,15 +310,14 @@
 
   function renderCard(card) {
     const lang = langOf(card.lang);
-    const t = CARD_STRINGS[lang];
+    const t = STRINGS[lang];
     const toVerify = Array.isArray(card.to_verify) ? card.to_verify.map(str) : [];
     const facts = Array.isArray(card.facts) ? card.facts.filter((f) => f && str(f.value)) : [];
     const documents = Array.isArray(card.documents) ? card.documents.map(str).filter(Boolean) : [];
     const links = Array.isArray(card.links) ? card.links.filter((l) => l && safeUrl(l.url)) : [];
     const titleId = `cb-card-${Math.random().toString(36).slice(2, 10)}`;
-
-    const flagged = facts.filter((f) => toVerify.includes(str(f.key))).map((f) => str(f.label));
-    if (toVerify.includes("documents") && documents.length) flagged.unshift(t.documents);
+    // The caution comes written from the actions, the same sentence LINE shows.
+    const verifyNote = str(card.verify_note);
 
     return h(
       "article",
@@ -418,7 +351,7 @@
             h("ul", {}, documents.map((doc) => h("li", { text: doc }))),
           )
         : null,
-      flagged.length ? h("p", { class: "cb-verify", text: t.verify(t.join(flagged)) }) : null,
+      verifyNote ? h("p", { class: "cb-verify", text: verifyNote }) : null,
       links.length
         ? h(
             "div",
@@ -426,7 +359,7 @@
             links.map((link) => externalLink(link.url, str(link.label) || safeUrl(link.url), lang, "cb-link-button")),
           )
         : null,
-      str(card.last_reviewed) ? h("p", { class: "cb-meta", text: t.reviewed(str(card.last_reviewed)) }) : null,
+      str(card.last_reviewed) ? h("p", { class: "cb-meta", text: fill(t.reviewed, { date: str(card.last_reviewed) }) }) : null,
     );
   }
 
@@ -485,7 +418,7 @@
     const t = STRINGS[state.lang];
     return [
       bubble("bot", state.lang, h("p", { class: "cb-text", text: t.welcome })),
-      quickReplies(t.suggestionsLabel, t.suggestions.map((s) => ({ label: s, payload: s })), state.lang, true),
+      quickReplies(t.suggestions_label, t.suggestions.map((s) => ({ label: s, payload: s })), state.lang, true),
     ];
   }
 
@@ -495,8 +428,8 @@
     return h(
       "div",
       { class: "cb-msg cb-msg-error", role: "alert" },
-      h("p", { class: "cb-text", lang: first, text: ERROR_TEXT[first] }),
-      h("p", { class: "cb-text", lang: second, text: ERROR_TEXT[second] }),
+      h("p", { class: "cb-text", lang: first, text: STRINGS[first].error }),
+      h("p", { class: "cb-text", lang: second, text: STRINGS[second].error }),
       h("button", { type: "button", class: "cb-quick-button", text: STRINGS[state.lang].retry, onclick: retry }),
     );
   }

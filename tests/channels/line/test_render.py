@@ -7,6 +7,7 @@ import unicodedata
 
 from linebot.v3.messaging import FlexContainer, FlexMessage, TextMessage
 
+from actions.service_answer import service_card, service_summary_text
 from channels.line.render import (
     MAX_MESSAGES,
     card_bubble,
@@ -43,6 +44,7 @@ def _card(lang="th", **extra):
         ],
         "last_reviewed": "2025-06-01",
         "to_verify": ["fees"],
+        "verify_note": "โปรดตรวจสอบค่าธรรมเนียมกับหน่วยงานอีกครั้ง เพราะข้อมูลส่วนนี้อาจเปลี่ยนแปลง",
     }
     card.update(extra)
     return card
@@ -58,7 +60,8 @@ def test_a_card_becomes_a_valid_flex_carousel_with_facts_and_buttons():
     texts = json.dumps(bubble["body"], ensure_ascii=False)
     assert "ต่ออายุหนังสือเดินทาง" in texts and "1,000 บาท" in texts and "ระยะเวลาดำเนินการ" in texts
     assert '"หน่วยงาน"' not in texts  # the key facts only: fees, time, where (not the agency)
-    assert "ตรวจสอบกับหน่วยงาน" in texts  # fees are flagged "to verify"
+    # fees are flagged "to verify": the card's own caution is shown, word for word
+    assert "⚠️ โปรดตรวจสอบค่าธรรมเนียมกับหน่วยงานอีกครั้ง เพราะข้อมูลส่วนนี้อาจเปลี่ยนแปลง" in texts
     actions = [button["action"] for button in bubble["footer"]["contents"]]
     postbacks = [json.loads(a["data"]) for a in actions if a["type"] == "postback"]
     assert postbacks == [
@@ -68,6 +71,23 @@ def test_a_card_becomes_a_valid_flex_carousel_with_facts_and_buttons():
     ]
     uris = [a["uri"] for a in actions if a["type"] == "uri"]
     assert uris == ["https://www.passport.in.th/", "https://www.consular.go.th/"]
+
+
+def test_a_card_without_facts_to_verify_shows_no_caution():
+    (message,) = render_messages([{"type": "card", "card": _card(to_verify=[], verify_note=None)}], "th")
+    bubble = message.to_dict()["contents"]["contents"][0]
+    assert "⚠️" not in json.dumps(bubble, ensure_ascii=False)
+
+
+def test_the_line_card_caution_is_the_sentence_of_the_text_answer_and_the_web_card(seed_services):
+    service = next(s for s in seed_services if "fees" in s.to_verify and "documents" in s.to_verify)
+    for lang in ("th", "en"):
+        card = service_card(service, lang)
+        note = card["verify_note"]
+        assert note and note in service_summary_text(service, lang).splitlines()
+        (message,) = render_messages([{"type": "card", "card": card}], lang)
+        body = message.to_dict()["contents"]["contents"][0]["body"]["contents"]
+        assert [c["text"] for c in body if c.get("text", "").startswith("⚠️")] == [f"⚠️ {note}"]
 
 
 def test_english_cards_ask_follow_ups_in_english_and_consecutive_cards_share_a_carousel():

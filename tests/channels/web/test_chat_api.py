@@ -1,4 +1,4 @@
-"""/api/chat and /health without a Rasa server: bad input is refused clearly, and a
+"""/api/chat without a Rasa server: bad input is refused clearly, and a
 missing Rasa gives the citizen a canned answer instead of an error page."""
 
 from __future__ import annotations
@@ -96,14 +96,6 @@ def test_binary_body_is_refused(client):
 def test_json_that_is_not_an_object(client):
     response = client.post("/api/chat", json=["sender", "text"])
     assert response.status_code == 422
-
-
-def test_health_is_unavailable_while_rasa_is_down(client):
-    response = client.get("/health")
-    assert response.status_code == 503
-    body = response.json()
-    assert body["status"] == "unavailable"
-    assert body["rasa"]["ready"] is False
 
 
 def test_openapi_documents_the_chat_body(client):

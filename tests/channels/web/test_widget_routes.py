@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
 from fastapi.testclient import TestClient
 
-from channels.web.widget import STATIC_DIR
+from channels.web.widget import CONFIG_PLACEHOLDER, STATIC_DIR
 from gateway.app import create_app
 from gateway.settings import Settings
 from tests.support import make_settings
+from texts import widget_strings
 
 ALLOWED = "https://www.example.go.th"
+THAI = re.compile(r"[\u0e01-\u0e4e]")
 
 
 @pytest.fixture(scope="module")
@@ -70,6 +73,43 @@ def test_assets_are_served_with_type_and_caching_headers(client, path, content_t
 @pytest.mark.parametrize("path", ["/static/widget.py", "/static/..%2Fwidget.py", "/static/demo.html", "/widget.ts"])
 def test_only_the_named_files_are_served(client, path):
     assert client.get(path).status_code == 404
+
+
+def _config(script: str) -> dict:
+    """The configuration the gateway wrote into the served widget.js."""
+    match = re.search(r"^  const CONFIG = (.+);$", script, re.MULTILINE)
+    assert match, "no configuration in the served script"
+    return json.loads(match.group(1))
+
+
+def test_the_served_widget_takes_its_words_and_limit_from_the_gateway(client):
+    script = client.get("/widget.js").text
+    assert "{{WIDGET_CONFIG}}" not in script
+    config = _config(script)
+    assert config["max_message_chars"] == 2000  # the gateway's default, as the chat API enforces it
+    assert config["strings"] == widget_strings()
+    assert config["strings"]["th"]["launcher"] == "ถามผู้ช่วย" and config["strings"]["en"]["launcher"] == "Ask us"
+
+
+def test_a_different_limit_is_served_under_a_different_etag(client, tmp_path):
+    settings = make_settings(tmp_path)
+    settings.gateway.max_message_chars = 500
+    other = TestClient(create_app(settings))
+    response = other.get("/widget.js")
+    assert _config(response.text)["max_message_chars"] == 500
+    default_etag = client.get("/widget.js").headers["etag"]
+    assert response.headers["etag"] != default_etag
+    # A browser holding the script with the old limit gets the new one, not a 304.
+    assert other.get("/widget.js", headers={"if-none-match": default_etag}).status_code == 200
+    assert other.get("/widget.js", headers={"if-none-match": response.headers["etag"]}).status_code == 304
+
+
+def test_the_widget_source_has_no_wording_or_limit_of_its_own():
+    source = (STATIC_DIR / "widget.js").read_text(encoding="utf-8")
+    assert source.count(CONFIG_PLACEHOLDER) == 1
+    assert not THAI.search(source), "Thai wording belongs in texts/citizen_texts.yml"
+    numbers = source.replace("http://www.w3.org/2000/svg", "")  # a namespace, not a limit
+    assert "2000" not in numbers and "2,000" not in numbers
 
 
 def test_the_widget_script_never_parses_content_as_html():

@@ -1,4 +1,4 @@
-"""Incremental BM25F over PyThaiNLP words, plus an embedding bridge for words the index never saw.
+"""Incremental BM25F: the lexical channels of the hybrid search (words, Thai character trigrams).
 
 Why not rank-bm25: it is static (rebuild on every edit). Here postings and document frequencies are
 kept up to date per document, so an editor's change costs the size of that document only.
@@ -9,82 +9,23 @@ That makes scores comparable across queries, and it makes a lexical match natura
 of the query's words are unknown (an English question against Thai text), so fusion can trust it
 exactly as much as it deserves.
 
-The :class:`TermBridge` maps query words that occur nowhere in the index (another language, a
-misspelling, a transliteration) to the nearest indexed words in the sentence encoder's space, with
-weights below one. "river" finds "แม่น้ำ", "pasport" finds "passport".
-
-Nothing here is synchronised: :class:`knowledge.hybrid.HybridIndex` serialises writers against readers.
+Nothing here is synchronised: :class:`knowledge.search.index.HybridIndex` serialises writers against readers.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
-__all__ = ["ANALYZERS", "LexicalIndex", "LexicalQuery", "TermBridge", "lexical_terms", "thai_char_ngrams"]
+from knowledge.search.analyzers import ANALYZERS
+from knowledge.search.passages import VIEW_SEPARATOR
 
-VIEW_SEPARATOR = "#"  # "body#chunk" is a derived view of the "body" text, not new words
-_HAS_WORD_CHAR = re.compile(r"\w")
-_THAI_RUN = re.compile(r"[\u0e00-\u0e7f]+")
-_ASCII_WORD = re.compile(r"[a-z][a-z'-]*")
-
-
-def _light_stem(word: str) -> str:
-    """Fold English plurals and possessives ("passports", "office's"); Thai has no inflection."""
-    if len(word) <= 3 or not _ASCII_WORD.fullmatch(word):
-        return word
-    if word.endswith("'s"):
-        word = word[:-2]
-    if word.endswith("ies") and len(word) > 4:
-        return word[:-3] + "y"
-    if word.endswith(("sses", "xes", "zes", "ches", "shes")):
-        return word[:-2]
-    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
-
-
-def lexical_terms(text: str) -> list[str]:
-    """Index terms of ``text``: :func:`nlu.word_list` words (case-folded, Thai segmented), no punctuation.
-
-    Thai typed without spaces is segmented the same way as the indexed text, so it still matches.
-    """
-    from nlu.tokens import word_list
-
-    terms = []
-    for word in word_list(text):
-        if _HAS_WORD_CHAR.search(word):
-            terms.append(_light_stem(word))
-    return terms
-
-
-def thai_char_ngrams(text: str, n: int = 3) -> list[str]:
-    """Character ``n``-grams of the Thai-script runs of ``text`` (other scripts give none).
-
-    Why: Thai has no spaces, so a misspelt word ("หนังสือเดิทาง") is segmented into different
-    pieces than the correct one and no word matches; most of its character trigrams still do.
-    Latin words are delimited by spaces already, and the word bridge catches their typos; their
-    n-grams only added noise against Thai text (measured on XQuAD en->th).
-    """
-    from nlu.normalize import normalize_text
-
-    grams: list[str] = []
-    for run in _THAI_RUN.findall(normalize_text(text)):
-        if len(run) <= n:
-            grams.append(run)
-        else:
-            grams.extend(run[i : i + n] for i in range(len(run) - n + 1))
-    return grams
-
-
-ANALYZERS: dict[str, Callable[[str], list[str]]] = {"words": lexical_terms, "thai-char3": thai_char_ngrams}
+__all__ = ["LexicalIndex", "LexicalQuery"]
 
 
 @dataclass(frozen=True)
@@ -304,119 +245,3 @@ class LexicalIndex:
         for doc_id, terms in state["documents"].items():
             index.add(doc_id, terms)
         return index
-
-
-class TermBridge:
-    """Embeddings of indexed words, to translate unseen query words into indexed ones.
-
-    Rows are never freed (a word that disappears may come back); ``active`` masks words no
-    document uses right now. Memory: vocabulary x dimension x 4 bytes.
-    """
-
-    def __init__(self, dimension: int, top_k: int = 3, min_similarity: float = 0.5) -> None:
-        if not 0.0 <= min_similarity < 1.0:
-            raise ValueError("min_similarity must be in [0, 1)")
-        self.dimension = dimension
-        self.top_k = top_k
-        self.min_similarity = min_similarity
-        self._row: dict[str, int] = {}
-        self._terms: list[str] = []
-        self._vectors = np.zeros((0, dimension), dtype=np.float32)
-        self._active = np.zeros(0, dtype=bool)
-
-    def __len__(self) -> int:
-        return len(self._terms)
-
-    def missing(self, terms: Iterable[str]) -> list[str]:
-        """Terms without a vector yet (embed these before :meth:`add`)."""
-        return [term for term in dict.fromkeys(terms) if term not in self._row and _bridgeable(term)]
-
-    @staticmethod
-    def translatable(words: Iterable[str]) -> list[str]:
-        """Words worth looking up (numbers and single characters carry nothing to translate)."""
-        return [word for word in dict.fromkeys(words) if _bridgeable(word)]
-
-    def add(self, terms: Sequence[str], vectors: np.ndarray) -> None:
-        """Store vectors for new terms (already-known ones are skipped); new terms start inactive."""
-        fresh = [(term, vector) for term, vector in zip(terms, vectors, strict=True) if term not in self._row]
-        if not fresh:
-            return
-        start = len(self._terms)
-        needed = start + len(fresh)
-        if needed > len(self._vectors):
-            capacity = max(needed, 2 * len(self._vectors), 256)
-            grown = np.zeros((capacity, self.dimension), dtype=np.float32)
-            grown[:start] = self._vectors[:start]
-            self._vectors = grown
-            active = np.zeros(capacity, dtype=bool)
-            active[:start] = self._active[:start]
-            self._active = active
-        for offset, (term, vector) in enumerate(fresh):
-            self._row[term] = start + offset
-            self._terms.append(term)
-            self._vectors[start + offset] = vector
-
-    def set_active(self, terms: Iterable[str], active: bool) -> None:
-        for term in terms:
-            row = self._row.get(term)
-            if row is not None:
-                self._active[row] = active
-
-    def expand(self, vectors: np.ndarray) -> dict[str, float]:
-        """Indexed terms near each query-word vector, weighted (sim - min)/(1 - min), best per term."""
-        out: dict[str, float] = {}
-        n = len(self._terms)
-        if n == 0 or len(vectors) == 0:
-            return out
-        similarity = np.asarray(vectors, dtype=np.float32) @ self._vectors[:n].T
-        similarity[:, ~self._active[:n]] = -1.0
-        k = min(self.top_k, n)
-        top = np.argpartition(-similarity, k - 1, axis=1)[:, :k]
-        for row, columns in enumerate(top):
-            for column in columns:
-                sim = float(similarity[row, column])
-                if sim >= self.min_similarity:
-                    weight = (sim - self.min_similarity) / (1.0 - self.min_similarity)
-                    term = self._terms[column]
-                    out[term] = max(out.get(term, 0.0), min(1.0, weight))
-        return out
-
-    # ----- persistence --------------------------------------------------------------------------
-
-    def arrays(self) -> tuple[list[str], np.ndarray]:
-        return list(self._terms), self._vectors[: len(self._terms)].copy()
-
-    def restore(self, terms: Sequence[str], vectors: np.ndarray, active: Iterable[str]) -> None:
-        if len(vectors) and vectors.shape[1] != self.dimension:
-            raise ValueError(f"bridge vectors have dimension {vectors.shape[1]}, expected {self.dimension}")
-        self._row, self._terms = {}, []
-        self._vectors = np.zeros((0, self.dimension), dtype=np.float32)
-        self._active = np.zeros(0, dtype=bool)
-        self.add(terms, vectors)
-        self.set_active(active, True)
-
-
-# Function words: bridging them ("how many" -> "มากมาย") adds noise, never meaning.
-_ENGLISH_STOPWORDS = frozenset(
-    """a about above after again against all am an and any are as at be because been before being below
-    between both but by can could did do does doing down during each few for from further had has have
-    having he her here hers herself him himself his how i if in into is it its itself just me more most
-    my myself no nor not now of off on once only or other our ours ourselves out over own same she should
-    so some such than that the their theirs them themselves then there these they this those through to
-    too under until up very was we were what when where which while who whom why will with would you
-    your yours yourself yourselves many much""".split()  # noqa: SIM905 - a word list reads better as text
-)
-
-
-@lru_cache(maxsize=1)
-def _stopwords() -> frozenset[str]:
-    from pythainlp.corpus import thai_stopwords
-
-    return _ENGLISH_STOPWORDS | frozenset(thai_stopwords())
-
-
-def _bridgeable(term: str) -> bool:
-    """Numbers, one-letter pieces and function words carry no meaning to translate."""
-    if len(term) <= 1 or term.replace(".", "").replace(",", "").isdigit():
-        return False
-    return term not in _stopwords()

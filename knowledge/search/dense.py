@@ -6,38 +6,51 @@ change content. ``IDMap2`` (not ``IDMap``) because we read vectors back by id to
 passage of a candidate document.
 
 faiss accepts a duplicate id silently and then keeps both vectors, so :meth:`DenseIndex.replace`
-always removes before it adds. Nothing here is synchronised: :class:`knowledge.hybrid.HybridIndex`
+always removes before it adds. Nothing here is synchronised: :class:`knowledge.search.index.HybridIndex`
 holds a readers-writer lock around it (faiss searches themselves are thread-safe).
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-__all__ = ["DenseIndex"]
+__all__ = ["DenseIndex", "set_faiss_threads"]
 
 
-_configured = False
+_threads = 1
+_applied_threads: int | None = None
+
+
+def set_faiss_threads(threads: int) -> None:
+    """How many OpenMP threads faiss may use, process-wide; the gateway passes ``search.faiss_threads``.
+
+    Applied at once if faiss is loaded already, otherwise when it first is.
+    """
+    global _threads
+    if threads < 1:
+        raise ValueError(f"faiss needs at least one thread, got {threads}")
+    _threads = threads
+    if _applied_threads is not None:
+        _faiss()
 
 
 def _faiss() -> Any:
-    """faiss, imported lazily (it loads OpenMP and BLAS) and limited to one OpenMP thread.
+    """faiss, imported lazily (it loads OpenMP and BLAS) and limited to one OpenMP thread by default.
 
     Why one thread: we search one query at a time, where OpenMP gains nothing, and its idle threads
     busy-wait on the cores that numpy's BLAS (the sentence encoder) needs next: measured on XQuAD,
     a query went from 166 ms to 11 ms and a build from 49 s to 12 s. Concurrency comes from serving
-    several requests at once. ``FAISS_OMP_THREADS`` overrides it.
+    several requests at once. :func:`set_faiss_threads` changes it.
     """
-    global _configured
+    global _applied_threads
     import faiss
 
-    if not _configured:
-        faiss.omp_set_num_threads(int(os.environ.get("FAISS_OMP_THREADS", "1")))
-        _configured = True
+    if _applied_threads != _threads:
+        faiss.omp_set_num_threads(_threads)
+        _applied_threads = _threads
     return faiss
 
 

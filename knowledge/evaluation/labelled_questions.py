@@ -1,6 +1,7 @@
-"""Scoring catalogue search against labelled citizen questions (``tests/data``).
+"""Catalogue search scored against labelled citizen questions.
 
-Shared by the floor test and the benchmark script so both measure the same thing.
+Shared by the quality-floor test and ``benchmarks/catalogue_questions.py`` so both measure the same
+thing; each passes the folder of its question files, which live with the tests, not with the package.
 """
 
 from __future__ import annotations
@@ -11,16 +12,14 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from knowledge.hybrid import HybridIndex
+from knowledge.search.index import HybridIndex
 from knowledge.service_search import KeywordBoost
 
-__all__ = ["LABELLED_DIR", "load_labelled_questions", "score_questions"]
-
-LABELLED_DIR = Path(__file__).resolve().parent.parent / "tests" / "data"
+__all__ = ["load_labelled_questions", "score_questions"]
 
 
-def load_labelled_questions(directory: Path = LABELLED_DIR) -> list[dict[str, Any]]:
-    """Every ``citizen_questions_*.jsonl`` line: ``{"text", "relevant", "lang", "style"}``."""
+def load_labelled_questions(directory: Path) -> list[dict[str, Any]]:
+    """Every ``citizen_questions_*.jsonl`` line in ``directory``: ``{"text", "relevant", "lang", "style"}``."""
     questions: list[dict[str, Any]] = []
     for path in sorted(directory.glob("citizen_questions_*.jsonl")):
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
@@ -33,6 +32,8 @@ def load_labelled_questions(directory: Path = LABELLED_DIR) -> list[dict[str, An
             if not item.get("text") or not item.get("relevant"):
                 raise ValueError(f"{path.name}:{number}: needs 'text' and 'relevant'")
             questions.append(item)
+    if not questions:
+        raise FileNotFoundError(f"no citizen_questions_*.jsonl in {directory}")
     return questions
 
 

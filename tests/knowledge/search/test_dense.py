@@ -6,7 +6,7 @@ import faiss
 import numpy as np
 import pytest
 
-from knowledge.dense import DenseIndex
+from knowledge.search.dense import DenseIndex
 
 
 def unit(rows: int, dimension: int = 8, seed: int = 0) -> np.ndarray:

@@ -1,13 +1,13 @@
-"""Incremental BM25F over PyThaiNLP words, and the word bridge (with hand-made vectors)."""
+"""Incremental BM25F over PyThaiNLP words and over Thai character trigrams."""
 
 from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 import pytest
 
-from knowledge.lexical import LexicalIndex, TermBridge, lexical_terms, thai_char_ngrams
+from knowledge.search.analyzers import lexical_terms, thai_char_ngrams
+from knowledge.search.bm25 import LexicalIndex
 
 DOCS = {
     "id-card": [("title", "ต่ออายุบัตรประชาชน"), ("summary", "บัตรประจำตัวประชาชนหมดอายุ ยื่นคำขอที่สำนักงานเขต")],
@@ -27,12 +27,6 @@ def ranked(index: LexicalIndex, query: str) -> list[tuple[str, float]]:
     scores = index.scores(index.prepare(lexical_terms(query)))
     pairs = [(str(index.doc_at(slot)), float(score)) for slot, score in enumerate(scores) if score > 0]
     return sorted(pairs, key=lambda pair: -pair[1])
-
-
-def test_terms_are_words_without_punctuation_and_plurals():
-    assert lexical_terms("Renew PASSPORTS, please!") == ["renew", "passport", "please"]
-    assert lexical_terms("ต่ออายุบัตรประชาชน?") == ["ต่ออายุ", "บัตรประชาชน"]
-    assert lexical_terms("   ") == []
 
 
 def test_thai_typed_without_spaces_matches():
@@ -98,24 +92,7 @@ def test_state_roundtrip():
     assert ranked(again, "สำนักงานเขต") == ranked(index, "สำนักงานเขต")
 
 
-def test_bridge_translates_unknown_words_to_nearest_active_terms():
-    bridge = TermBridge(dimension=3, top_k=2, min_similarity=0.5)
-    vectors = np.eye(3, dtype=np.float32)
-    bridge.add(["แม่น้ำ", "ภูเขา", "ทะเล"], vectors)
-    bridge.set_active(["แม่น้ำ", "ภูเขา"], True)  # "ทะเล" is in no document right now
-    river = np.array([[0.9, 0.1, 0.0]], dtype=np.float32)
-    river /= np.linalg.norm(river)
-    assert bridge.expand(river) == {"แม่น้ำ": pytest.approx((river[0, 0] - 0.5) / 0.5)}
-    sea = np.array([[0.0, 0.0, 1.0]], dtype=np.float32)
-    assert bridge.expand(sea) == {}
-    assert bridge.missing(["แม่น้ำ", "new", "2015", "the", "x"]) == ["new"]
-    assert TermBridge.translatable(["how", "many", "river", "1990"]) == ["river"]
-
-
 def test_thai_character_trigrams_catch_misspelt_thai():
-    assert thai_char_ngrams("ทำบัตร passport") == ["ทำบ", "ำบั", "บัต", "ัตร"]
-    assert thai_char_ngrams("renew passport") == []
-    assert thai_char_ngrams("๑๒") == []  # Thai digits become Arabic digits first
     chars = LexicalIndex(analyzer="thai-char3")
     for doc_id, fields in DOCS.items():
         chars.add(doc_id, chars.document_terms(fields))

@@ -1,0 +1,26 @@
+"""The runtime passes the settings' thread counts down to the encoder and to faiss."""
+
+from __future__ import annotations
+
+import asyncio
+
+import faiss
+
+from gateway.runtime import Runtime
+from knowledge.search.dense import DenseIndex, set_faiss_threads
+from tests.support import make_settings
+
+
+def test_thread_counts_come_from_the_settings(tmp_path):
+    settings = make_settings(tmp_path)
+    settings.search.encoder_threads = 3
+    settings.search.faiss_threads = 2
+    runtime = Runtime.create(settings)
+    try:
+        assert runtime.catalogue.embedder.threads == 3
+        DenseIndex(8)  # faiss loads on first use, with the configured threads
+        assert faiss.omp_get_max_threads() == 2
+    finally:
+        set_faiss_threads(1)  # process-wide: put back what every other test expects
+        asyncio.run(runtime.aclose())
+    assert faiss.omp_get_max_threads() == 1
