@@ -120,6 +120,20 @@ class Service(BaseModel):
     agency: Bilingual
     life_events: list[LifeEvent] = Field(min_length=1)
     keywords: BilingualList = Field(default_factory=BilingualList)
+    # The editors' lever on search: what citizens call the service, the short forms they type, and
+    # questions as they write them. Search and the service classifier use them as soon as they are saved.
+    colloquial_names: BilingualList = Field(
+        default_factory=BilingualList,
+        description="What citizens call the service in everyday words (ต่อบัตร, ทำพาสปอร์ต; renew my ID).",
+    )
+    abbreviations: BilingualList = Field(
+        default_factory=BilingualList,
+        description="Short forms citizens type (บัตร ปชช, ปกส., ใบขับขี่; SSO, ID).",
+    )
+    example_questions: BilingualList = Field(
+        default_factory=BilingualList,
+        description="Questions written the way citizens write them; the seed catalogue has at least 8 per language.",
+    )
     faq: list[FaqEntry] = Field(default_factory=list)
     source_url: HttpUrl
     last_reviewed: dt.date

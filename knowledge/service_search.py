@@ -20,9 +20,10 @@ from knowledge.search.index import HybridIndex
 from knowledge.search.passages import Passage, SearchHit
 from knowledge.store import CatalogueStore
 from nlu.embedders import Embedder
+from nlu.language import Lang
 from nlu.normalize import normalize_text
 
-__all__ = ["CatalogueSearch", "KeywordBoost", "ServiceMatch", "passages_for"]
+__all__ = ["CatalogueSearch", "KeywordBoost", "ServiceMatch", "editors_words", "passages_for"]
 
 logger = logging.getLogger(__name__)
 
@@ -30,18 +31,26 @@ _META_FILE = "catalogue.json"
 
 
 def passages_for(service: Service) -> list[Passage]:
-    """The texts a citizen's question may match: title, summary, keywords, FAQ questions."""
+    """The texts a citizen's question may match: title, summary, the editors' words (keywords,
+    colloquial names, abbreviations), example questions and FAQ questions."""
     passages: list[Passage] = []
     for lang in ("th", "en"):
         title = service.title.get(lang)
         passages.append(Passage(service.id, "title", lang, title))
         passages.append(Passage(service.id, "summary", lang, f"{title}. {service.summary.get(lang)}"))
-        keywords = service.keywords.get(lang)
-        if keywords:
-            passages.append(Passage(service.id, "keywords", lang, " ".join(keywords)))
+        words = editors_words(service, lang)
+        if words:
+            passages.append(Passage(service.id, "keywords", lang, " ".join(words)))
+        for question in service.example_questions.get(lang):
+            passages.append(Passage(service.id, "example", lang, question))
         for entry in service.faq:
             passages.append(Passage(service.id, "faq", lang, entry.question.get(lang)))
     return passages
+
+
+def editors_words(service: Service, lang: Lang) -> list[str]:
+    """Keywords, colloquial names and abbreviations: the phrases editors curate for search."""
+    return [*service.keywords.get(lang), *service.colloquial_names.get(lang), *service.abbreviations.get(lang)]
 
 
 def _squash(text: str) -> str:
@@ -66,7 +75,7 @@ class KeywordBoost:
                 {
                     phrase
                     for lang in ("th", "en")
-                    for phrase in map(_squash, [*s.keywords.get(lang), s.title.get(lang)])
+                    for phrase in map(_squash, [*editors_words(s, lang), s.title.get(lang)])
                     if len(phrase) >= self.MIN_CHARS
                 },
                 key=len,
