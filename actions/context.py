@@ -1,52 +1,165 @@
-"""Which service a turn is about: the one named now, or the one talked about last.
+"""Which service a turn is about: the one chosen or named now, or the one talked about last.
 
-A named service (the ``service`` entity, or a strong search match on the whole
-message) switches the conversation to it; a bare follow-up ("and how much is
-it?") stays with the service in the ``service_id`` slot; with neither, the bot
-asks back.
+Every message with words gets a catalogue search, whatever its intent; :func:`knowledge.routing.route`
+turns the matches into one service, a choice between close ones, or none. A service chosen from an
+ask-back's quick replies (its id in the ``service`` entity) is taken as it is. A named service
+switches the conversation to it; a bare follow-up ("and how much is it?") stays with the service in
+the ``service_id`` slot, and so does a question whose close candidates include that service.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from rasa_sdk import Tracker
 
+from knowledge.routing import Answer, AskBack, Route, RoutingPolicy, offered_score, route, stands_out
 from knowledge.schema import Service
 from knowledge.service_search import CatalogueSearch, ServiceMatch
 
-__all__ = ["Resolution", "SearchThresholds", "resolve_service"]
+__all__ = [
+    "SURE_INTENT",
+    "Resolution",
+    "SearchThresholds",
+    "chosen_service",
+    "clearly_named",
+    "find_service",
+    "resolve_question",
+    "resolve_service",
+]
+
+_CANDIDATES = 5  # also the depth of the spread (knowledge.routing.RoutingPolicy)
+
+# At or above this NLU confidence, an intent with an answer of its own keeps it: the NLU's training
+# questions for those intents score as high against the catalogue as real service questions do
+# ("what number do I call for an ambulance"). Of the held-out NLU questions read as those intents
+# (tests/data/nlu_heldout), the few below this name no service at switch_score; the development
+# questions about a service that NLU took for an FAQ, a life-event menu or out of scope came at
+# 0.47 to 0.82 (docs/adr/0007-retrieval-routing.md).
+SURE_INTENT = 0.9
 
 
 @dataclass(frozen=True)
 class SearchThresholds:
-    """``answer``: lowest score worth answering; ``switch``: a follow-up this sure names a new service."""
+    """``answer``: lowest score worth answering; ``switch``: a follow-up this sure names a new service;
+    ``ask_margin`` and ``spread``: when to offer a choice instead (:class:`RoutingPolicy`)."""
 
     answer: float
     switch: float
+    ask_margin: float
+    spread: float
+
+    @property
+    def policy(self) -> RoutingPolicy:
+        return RoutingPolicy(self.answer, self.ask_margin, spread=self.spread, depth=_CANDIDATES)
 
 
 @dataclass(frozen=True)
 class Resolution:
+    """``source``: "named" (say which service, show its card), "context" (the one talked about),
+    "ask" (``candidates`` to choose from) or "none"."""
+
     service: Service | None
-    source: Literal["named", "context", "none"]
-    related: list[ServiceMatch]
+    source: Literal["named", "context", "ask", "none"]
+    related: list[ServiceMatch] = field(default_factory=list)
+    candidates: list[ServiceMatch] = field(default_factory=list)
+
+
+def _said(tracker: Tracker) -> str:
+    """The citizen's words; a button payload ("/ask_fee{...}") is not words to search."""
+    text = str(tracker.latest_message.get("text") or "").strip()
+    return "" if text.startswith("/") else text
+
+
+def chosen_service(tracker: Tracker, catalogue: CatalogueSearch) -> Service | None:
+    """The service the citizen picked from an ask-back: its id arrives in the ``service`` entity."""
+    for value in tracker.get_latest_entity_values("service"):
+        if service := catalogue.get(str(value)):
+            return service
+    return None
+
+
+@dataclass(frozen=True)
+class _Finding:
+    decision: Route
+    mentioned: bool  # NLU found a ``service`` entity in the message: it names one
+    specific: bool  # the words pick out a few services, not only the wording many services share
+
+
+def _find(tracker: Tracker, catalogue: CatalogueSearch, thresholds: SearchThresholds) -> _Finding:
+    # The whole message is searched, never the ``service`` mention alone: on the development
+    # questions, searching the mention when the sentence scored low answered no more of them right
+    # and showed cards for "ใบอนุญาตตกปลา"-like things the catalogue does not have (docs/adr/0007).
+    text = _said(tracker)
+    matches = catalogue.search(text, k=_CANDIDATES) if text else []
+    mentioned = next(tracker.get_latest_entity_values("service"), None) is not None
+    # Top matches all about equal with no service mentioned: wording many services' example
+    # questions share ("ต้องใช้เอกสารอะไรบ้าง"), not a service.
+    specific = mentioned or stands_out(matches, lead=thresholds.spread, depth=_CANDIDATES)
+    return _Finding(route(matches, thresholds.policy), mentioned, specific)
+
+
+def find_service(tracker: Tracker, catalogue: CatalogueSearch, thresholds: SearchThresholds) -> Route:
+    """Route the latest message's own words (a button payload has none: no match)."""
+    return _find(tracker, catalogue, thresholds).decision
+
+
+def clearly_named(tracker: Tracker, catalogue: CatalogueSearch, thresholds: SearchThresholds) -> Answer | None:
+    """One service the words themselves name at ``switch`` strength or more, when NLU is unsure of an
+    intent that has an answer of its own (an FAQ, a life-event menu): enough to answer about it."""
+    confidence = float((tracker.latest_message.get("intent") or {}).get("confidence") or 0.0)
+    if confidence >= SURE_INTENT:
+        return None
+    decision = find_service(tracker, catalogue, thresholds)
+    if isinstance(decision, Answer) and decision.match.hit.score >= thresholds.switch:
+        return decision
+    return None
+
+
+def _current_service(tracker: Tracker, catalogue: CatalogueSearch) -> Service | None:
+    current_id = tracker.get_slot("service_id")
+    return catalogue.get(str(current_id)) if current_id else None
+
+
+def resolve_question(tracker: Tracker, catalogue: CatalogueSearch, thresholds: SearchThresholds) -> Resolution:
+    """The service a "tell me about ..." question names; the one in context only breaks a tie."""
+    if chosen := chosen_service(tracker, catalogue):
+        return Resolution(chosen, "named")
+    decision = find_service(tracker, catalogue, thresholds)
+    if isinstance(decision, Answer):
+        return Resolution(decision.match.service, "named", decision.related)
+    if isinstance(decision, AskBack):
+        current = _current_service(tracker, catalogue)
+        if current is not None and any(m.service.id == current.id for m in decision.candidates):
+            others = [m for m in decision.candidates if m.service.id != current.id]
+            return Resolution(current, "named", others)
+        return Resolution(None, "ask", candidates=decision.candidates)
+    return Resolution(None, "none")
 
 
 def resolve_service(tracker: Tracker, catalogue: CatalogueSearch, thresholds: SearchThresholds) -> Resolution:
-    text = tracker.latest_message.get("text") or ""
-    mention = next(tracker.get_latest_entity_values("service"), None)
-    matches = catalogue.search(text, k=4) if text and not text.startswith("/") else []
-    if mention and (not matches or matches[0].hit.score < thresholds.answer):
-        matches = catalogue.search(str(mention), k=4)  # the mention alone, if the sentence was noisy
-    best = matches[0] if matches else None
-    related = [m for m in matches[1:] if m.hit.score >= thresholds.answer]
-    if best and (best.hit.score >= thresholds.switch or (mention and best.hit.score >= thresholds.answer)):
-        return Resolution(best.service, "named", related)
-    current = tracker.get_slot("service_id")
-    if current and (service := catalogue.get(str(current))):
-        return Resolution(service, "context", [])
-    if best and best.hit.score >= thresholds.answer:
-        return Resolution(best.service, "named", related)
-    return Resolution(None, "none", [])
+    """The service a follow-up question is about, with the conversation's context.
+
+    Wording many services' example questions share ("ต้องใช้เอกสารอะไรบ้าง") names none of them: it
+    keeps the service in context, or, with none, the bot asks which service is meant."""
+    if chosen := chosen_service(tracker, catalogue):
+        return Resolution(chosen, "named")
+    finding = _find(tracker, catalogue, thresholds)
+    decision = finding.decision
+    current = _current_service(tracker, catalogue)
+    if current is not None:
+        clearly_another = finding.mentioned or (finding.specific and offered_score(decision) >= thresholds.switch)
+        if isinstance(decision, Answer) and decision.match.service.id != current.id and clearly_another:
+            return Resolution(decision.match.service, "named", decision.related)
+        elsewhere = isinstance(decision, AskBack) and all(m.service.id != current.id for m in decision.candidates)
+        if isinstance(decision, AskBack) and elsewhere and clearly_another:
+            return Resolution(None, "ask", candidates=decision.candidates)
+        return Resolution(current, "context")
+    if not finding.specific:
+        return Resolution(None, "none")
+    if isinstance(decision, Answer):
+        return Resolution(decision.match.service, "named", decision.related)
+    if isinstance(decision, AskBack):
+        return Resolution(None, "ask", candidates=decision.candidates)
+    return Resolution(None, "none")

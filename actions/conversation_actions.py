@@ -13,6 +13,9 @@ from rasa_sdk.types import DomainDict
 
 from actions.api.conversation_store import ConversationStore
 from actions.language import current_language
+from actions.service_actions import tell_service
+from actions.service_answer import follow_up_buttons
+from knowledge.service_search import CatalogueSearch
 from texts import Lang, text
 
 __all__ = [
@@ -40,27 +43,46 @@ def _transcript(tracker: Tracker) -> list[dict[str, Any]]:
     return turns[-_TRANSCRIPT_TURNS:]
 
 
+def _wanted_language(tracker: Tracker) -> Lang:
+    """The language asked for: the entity (the widget's switch sends it), else the words, else the other one."""
+    entity = next(tracker.get_latest_entity_values("language"), None)
+    if entity in ("th", "en"):
+        return "th" if entity == "th" else "en"
+    said = tracker.latest_message.get("text") or ""
+    if _WANTS_ENGLISH.search(said):
+        return "en"
+    if _WANTS_THAI.search(said):
+        return "th"
+    return "th" if current_language(tracker) == "en" else "en"  # "switch language": flip
+
+
 class ActionChangeLanguage(Action):
-    """ "พูดภาษาอังกฤษได้ไหม" / "ตอบเป็นภาษาไทย": switch and keep the reply language."""
+    """ "พูดภาษาอังกฤษได้ไหม" / "ตอบเป็นภาษาไทย" / the widget's switch: switch and keep the reply
+    language, then say the service being talked about again in it, so the citizen need not ask twice."""
+
+    def __init__(self, catalogue: CatalogueSearch) -> None:
+        self.catalogue = catalogue
 
     def name(self) -> str:
         return "action_change_language"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        entity = next(tracker.get_latest_entity_values("language"), None)
-        wanted: Lang
-        if entity in ("th", "en"):
-            wanted = "th" if entity == "th" else "en"
-        else:
-            said = tracker.latest_message.get("text") or ""
-            if _WANTS_ENGLISH.search(said):
-                wanted = "en"
-            elif _WANTS_THAI.search(said):
-                wanted = "th"
-            else:  # "switch language": flip
-                wanted = "th" if current_language(tracker) == "en" else "en"
+        wanted = _wanted_language(tracker)
         dispatcher.utter_message(text=text("answers.language_now", wanted))
-        return [SlotSet("preferred_language", wanted), SlotSet("language", wanted)]
+        events: list[EventType] = [SlotSet("preferred_language", wanted), SlotSet("language", wanted)]
+        return events + self._restate_service(dispatcher, tracker, wanted)
+
+    def _restate_service(self, dispatcher: CollectingDispatcher, tracker: Tracker, lang: Lang) -> list[EventType]:
+        """The answer about the service in context, as the service action gives it, now in ``lang``."""
+        service_id = tracker.get_slot("service_id")
+        if not service_id:
+            return []
+        service = self.catalogue.get(str(service_id))
+        if service is None:  # removed from the catalogue since
+            return []
+        answer = tell_service(dispatcher, service, [], lang)
+        dispatcher.utter_message(text=text("answers.more_about", lang), buttons=follow_up_buttons(lang))
+        return [SlotSet("last_answer", answer[:2000])]  # a rating now rates what the citizen reads
 
 
 class ActionHandoff(Action):

@@ -6,6 +6,7 @@ from rasa_sdk import Action
 
 from actions.api.conversation_store import ConversationStore
 from actions.api.status_provider import StatusProvider
+from actions.catalogue_first import ActionAnswerOrRespond
 from actions.context import SearchThresholds
 from actions.conversation_actions import (
     ActionChangeLanguage,
@@ -17,6 +18,7 @@ from actions.conversation_actions import (
 from actions.language import ValidateSlotMappings
 from actions.service_actions import ActionAnswerDetail, ActionAnswerService, ActionBrowseLifeEvent, ActionFallback
 from actions.status_form import ActionCancelStatusCheck, ActionCheckStatus, ValidateCheckStatusForm
+from actions.status_route import ActionRouteStatus
 from knowledge.service_search import CatalogueSearch
 
 __all__ = ["build_actions"]
@@ -33,12 +35,14 @@ def build_actions(
         ActionAnswerService(catalogue, thresholds),
         ActionFallback(catalogue, thresholds),
         ActionAnswerDetail(catalogue, thresholds),
-        ActionBrowseLifeEvent(catalogue),
-        ActionChangeLanguage(),
+        ActionBrowseLifeEvent(catalogue, thresholds),
+        ActionAnswerOrRespond(catalogue, thresholds),
+        ActionChangeLanguage(catalogue),
         ActionHandoff(conversations),
         ActionDeclineHuman(),
         ActionRecordFeedback(conversations),
         ActionRecordFeedbackComment(conversations),
+        ActionRouteStatus(catalogue, thresholds),
         ValidateCheckStatusForm(status_provider),
         ActionCheckStatus(status_provider, catalogue),
         ActionCancelStatusCheck(),

@@ -1,5 +1,8 @@
 """Actions that answer from the catalogue: find a service, answer a follow-up about
-it, fall back to search when NLU is unsure, and browse by life event."""
+it, fall back to search when NLU is unsure, and browse by life event.
+
+Every one searches the citizen's words; the intent only decides what to say about the
+service found (see :mod:`actions.context` and :mod:`knowledge.routing`)."""
 
 from __future__ import annotations
 
@@ -11,12 +14,14 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.context import SearchThresholds, resolve_service
+from actions.context import SearchThresholds, clearly_named, resolve_question, resolve_service
 from actions.language import current_language
 from actions.service_answer import (
+    choice_text,
     detail_text,
     follow_up_buttons,
     life_event_buttons,
+    service_buttons,
     service_card,
     service_summary_text,
 )
@@ -24,11 +29,22 @@ from knowledge.schema import LifeEvent, Service
 from knowledge.service_search import CatalogueSearch, ServiceMatch
 from texts import MAX_QUICK_REPLIES, Lang, field_name, life_event_name, text
 
-__all__ = ["ActionAnswerDetail", "ActionAnswerService", "ActionBrowseLifeEvent", "ActionFallback"]
+__all__ = [
+    "ActionAnswerDetail",
+    "ActionAnswerService",
+    "ActionBrowseLifeEvent",
+    "ActionFallback",
+    "answer_service",
+    "answered",
+    "ask_back",
+    "missed",
+    "tell_service",
+]
 
 logger = logging.getLogger(__name__)
 
 MISSES_BEFORE_HUMAN = 2
+MAX_RELATED = 3  # related services offered after an answer
 
 _DETAIL_BY_INTENT = {
     "ask_documents": "documents",
@@ -39,7 +55,7 @@ _DETAIL_BY_INTENT = {
 }
 
 
-def _answered(service: Service, question: str, answer: str) -> list[EventType]:
+def answered(service: Service, question: str, answer: str) -> list[EventType]:
     """Slots every answer sets: the service in context, and what to attach a rating to."""
     return [
         SlotSet("service_id", service.id),
@@ -50,8 +66,8 @@ def _answered(service: Service, question: str, answer: str) -> list[EventType]:
     ]
 
 
-def _missed(dispatcher: CollectingDispatcher, tracker: Tracker, lang: Lang) -> list[EventType]:
-    """Nothing matched: say so honestly; after repeated misses, offer a person."""
+def missed(dispatcher: CollectingDispatcher, tracker: Tracker, lang: Lang) -> list[EventType]:
+    """Nothing in the catalogue fits: say so plainly and where else to ask; after repeated misses, offer a person."""
     misses = float(tracker.get_slot("misses") or 0) + 1
     if misses >= MISSES_BEFORE_HUMAN:
         dispatcher.utter_message(response="utter_offer_human")
@@ -60,12 +76,35 @@ def _missed(dispatcher: CollectingDispatcher, tracker: Tracker, lang: Lang) -> l
     return [SlotSet("misses", misses)]
 
 
-def _related_buttons(related: list[ServiceMatch], lang: Lang) -> list[dict[str, str]]:
-    return [{"title": m.service.title.get(lang), "payload": m.service.title.get(lang)} for m in related]
+def ask_back(dispatcher: CollectingDispatcher, candidates: list[ServiceMatch], intent: str, lang: Lang) -> None:
+    """Close candidates: name each and offer it as a quick reply that answers the same question."""
+    services = [m.service for m in candidates]
+    dispatcher.utter_message(text=choice_text(services, lang), buttons=service_buttons(services, lang, intent))
+
+
+def tell_service(dispatcher: CollectingDispatcher, service: Service, related: list[ServiceMatch], lang: Lang) -> str:
+    """The answer to "tell me about X": text and card, then related services; returns the text."""
+    answer = service_summary_text(service, lang)
+    dispatcher.utter_message(text=answer)
+    dispatcher.utter_message(json_message=service_card(service, lang))
+    if related:
+        buttons = service_buttons([m.service for m in related[:MAX_RELATED]], lang)
+        dispatcher.utter_message(text=text("answers.also_related", lang), buttons=buttons)
+    return answer
+
+
+def answer_service(
+    dispatcher: CollectingDispatcher, service: Service, related: list[ServiceMatch], question: str, lang: Lang
+) -> list[EventType]:
+    """The whole answer about a service, then the follow-up questions; the slots it sets."""
+    answer = tell_service(dispatcher, service, related, lang)
+    dispatcher.utter_message(text=text("answers.more_about", lang), buttons=follow_up_buttons(lang))
+    return answered(service, question, answer)
 
 
 class ActionAnswerService(Action):
-    """Answer "tell me about a service" with the best catalogue match, or say honestly there is none."""
+    """Answer "tell me about a service" with the service the words name, ask back between close
+    ones, or say honestly that the catalogue does not cover it."""
 
     def __init__(self, catalogue: CatalogueSearch, thresholds: SearchThresholds) -> None:
         self.catalogue = catalogue
@@ -78,23 +117,18 @@ class ActionAnswerService(Action):
         lang = current_language(tracker)
         query = tracker.latest_message.get("text") or ""
         try:
-            matches = self.catalogue.search(query, k=4)
+            resolution = resolve_question(tracker, self.catalogue, self.thresholds)
         except Exception:
             logger.exception("catalogue search failed")
             dispatcher.utter_message(text=text("answers.error", lang))
             return []
-        if not matches or matches[0].hit.score < self.thresholds.answer:
+        if resolution.source == "ask":
+            ask_back(dispatcher, resolution.candidates, "ask_service", lang)
+            return []
+        if resolution.service is None:
             logger.info("no confident match (%d chars)", len(query))
-            return _missed(dispatcher, tracker, lang)
-        best = matches[0].service
-        answer = service_summary_text(best, lang)
-        dispatcher.utter_message(text=answer)
-        dispatcher.utter_message(json_message=service_card(best, lang))
-        related = [m for m in matches[1:] if m.hit.score >= self.thresholds.answer]
-        if related:
-            dispatcher.utter_message(text=text("answers.also_related", lang), buttons=_related_buttons(related, lang))
-        dispatcher.utter_message(text=text("answers.more_about", lang), buttons=follow_up_buttons(lang))
-        return _answered(best, query, answer)
+            return missed(dispatcher, tracker, lang)
+        return answer_service(dispatcher, resolution.service, resolution.related, query, lang)
 
 
 class ActionFallback(ActionAnswerService):
@@ -117,12 +151,17 @@ class ActionAnswerDetail(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         lang = current_language(tracker)
         intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
-        field = _DETAIL_BY_INTENT.get(intent, "documents")
+        if intent not in _DETAIL_BY_INTENT:
+            intent = "ask_documents"
+        field = _DETAIL_BY_INTENT[intent]
         try:
             resolution = resolve_service(tracker, self.catalogue, self.thresholds)
         except Exception:
             logger.exception("catalogue search failed")
             dispatcher.utter_message(text=text("answers.error", lang))
+            return []
+        if resolution.source == "ask":
+            ask_back(dispatcher, resolution.candidates, intent, lang)
             return []
         if resolution.service is None:
             dispatcher.utter_message(
@@ -135,14 +174,15 @@ class ActionAnswerDetail(Action):
         dispatcher.utter_message(text=answer, buttons=follow_up_buttons(lang, answered=field))
         if resolution.source == "named":
             dispatcher.utter_message(json_message=service_card(service, lang))
-        return _answered(service, tracker.latest_message.get("text") or "", answer)
+        return answered(service, tracker.latest_message.get("text") or "", answer)
 
 
 class ActionBrowseLifeEvent(Action):
     """List the services under a life event, as quick replies."""
 
-    def __init__(self, catalogue: CatalogueSearch) -> None:
+    def __init__(self, catalogue: CatalogueSearch, thresholds: SearchThresholds) -> None:
         self.catalogue = catalogue
+        self.thresholds = thresholds
 
     def name(self) -> str:
         return "action_browse_life_event"
@@ -153,6 +193,11 @@ class ActionBrowseLifeEvent(Action):
         try:
             event = LifeEvent(value)
         except ValueError:
+            # No life event named: words that clearly name a service are answered about it.
+            found = clearly_named(tracker, self.catalogue, self.thresholds)
+            if found is not None:
+                question = str(tracker.latest_message.get("text") or "")
+                return answer_service(dispatcher, found.match.service, found.related, question, lang)
             dispatcher.utter_message(text=text("answers.browse_pick", lang), buttons=life_event_buttons(lang))
             return []
         name = life_event_name(event, lang)
@@ -163,6 +208,6 @@ class ActionBrowseLifeEvent(Action):
         shown = services[:MAX_QUICK_REPLIES]
         dispatcher.utter_message(
             text=text("answers.browse_intro", lang, event=name),
-            buttons=[{"title": s.title.get(lang), "payload": s.title.get(lang)} for s in shown],
+            buttons=service_buttons(shown, lang),
         )
         return []

@@ -6,6 +6,7 @@ channel (web widget, LINE Flex) renders the same facts, in the words of :mod:`te
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from knowledge.schema import LifeEvent, Service
@@ -13,12 +14,15 @@ from texts import Lang, life_event_name, text, verify_note
 
 __all__ = [
     "DETAIL_FIELDS",
+    "choice_text",
     "detail_text",
     "follow_up_buttons",
     "life_event_buttons",
+    "service_buttons",
     "service_card",
     "service_summary_text",
     "service_verify_note",
+    "status_check_buttons",
 ]
 
 _MAX_DOCUMENTS_IN_TEXT = 4
@@ -104,6 +108,21 @@ def life_event_buttons(lang: Lang) -> list[dict[str, str]]:
         }
         for event in LifeEvent
     ]
+
+
+def service_buttons(services: Sequence[Service], lang: Lang, intent: str = "ask_service") -> list[dict[str, str]]:
+    """Quick replies that pick a service by its id, so the choice is exact and keeps the question's
+    ``intent`` ("ask_fee" answers the fee of the service picked)."""
+    return [{"title": s.title.get(lang), "payload": f'/{intent}{{"service":"{s.id}"}}'} for s in services]
+
+
+def choice_text(services: Sequence[Service], lang: Lang) -> str:
+    """Asking back between close services, each named in full (a LINE quick reply shows 20 characters)."""
+    return "\n".join([text("answers.ask_which_of", lang), *(f"• {s.title.get(lang)}" for s in services)])
+
+
+def status_check_buttons(lang: Lang) -> list[dict[str, str]]:
+    return [{"title": text("answers.status_check", lang), "payload": "/check_status"}]
 
 
 DETAIL_FIELDS = ("documents", "fees", "where_to_apply", "processing_time", "eligibility")

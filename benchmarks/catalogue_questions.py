@@ -1,7 +1,7 @@
 """Hybrid vs dense vs lexical search on the labelled citizen questions (tests/data).
 
-Prints JSON: R@1, R@3, MRR@10 per mode, hybrid R@1 by language and writing style,
-and (with --misses) the questions the hybrid search ranks wrong.
+Prints JSON: R@1, R@3, MRR@10, success@1, success@3 and nDCG@10 per mode, hybrid R@1 by language
+and writing style, and (with --misses) the questions the hybrid search ranks wrong.
     .venv/bin/python benchmarks/catalogue_questions.py [--misses]
 """
 

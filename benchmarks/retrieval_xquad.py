@@ -4,8 +4,9 @@
 
 Converts ``../shared/eval/xquad`` (240 paragraphs and 1,190 questions per language, same ids in
 both) into corpus/queries JSON Lines, builds one index per paragraph language (embeddings stay in
-memory), runs the four directions th->th, en->th, th->en, en->en and prints JSON. Metrics are
-0..1 floats. Paragraph ids are ``<article>-<paragraph>``, identical across languages.
+memory), runs the four directions th->th, en->th, th->en, en->en and prints JSON: R@1, R@5, MRR@10,
+success@1, success@5 and nDCG@10 per mode, 0..1 floats. Paragraph ids are ``<article>-<paragraph>``,
+identical across languages.
 """
 
 from __future__ import annotations

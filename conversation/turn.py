@@ -1,13 +1,15 @@
 """One conversation turn, as an ordered pipeline of small steps.
 
 1. clean the text and detect the language, 2. ask Rasa, 3. render the reply
-for channels. A failing step stops the turn with a canned bilingual reply and
-a machine-readable status, so a citizen always gets an answer.
+for channels and name the language it is in. A failing step stops the turn
+with a canned bilingual reply and a machine-readable status, so a citizen
+always gets an answer.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -15,12 +17,17 @@ from typing import Any, Literal
 from conversation.messages import TurnStatus, canned_reply
 from conversation.rasa_client import RasaClient, RasaUnavailableError
 from conversation.rendering import render_rasa_messages
-from nlu.language import detect_language, reply_language
+from nlu.language import Lang, detect_language, reply_language
 from nlu.normalize import remove_zero_width
 
 __all__ = ["TurnRequest", "TurnResult", "run_turn"]
 
 logger = logging.getLogger(__name__)
+
+_URL = re.compile(r"https?://\S+")
+_LETTER = re.compile(r"[A-Za-z\u0e01-\u0e4e]")
+# Fewer letters than this ("OK", "👍") do not say which language the bot is speaking.
+_MIN_REPLY_LETTERS = 8
 
 
 @dataclass(frozen=True)
@@ -59,10 +66,26 @@ async def run_turn(request: TurnRequest, rasa: RasaClient) -> TurnResult:
     messages = render_rasa_messages(raw)
     if not messages:
         return _canned(request, lang, TurnStatus.NO_REPLY, started)
-    result = TurnResult(request.sender, lang, TurnStatus.OK, messages)
+    result = TurnResult(request.sender, _answered_in(messages, lang), TurnStatus.OK, messages)
     result.duration_ms = (time.perf_counter() - started) * 1000
     logger.info("turn done", extra={"status": result.status, "ms": round(result.duration_ms, 1)})
     return result
+
+
+def _answered_in(messages: list[dict[str, Any]], expected: Lang) -> Lang:
+    """The language the bot actually answered in, which channels label and follow: it differs
+    from the message's own after "please answer in English" (or a Thai question while English
+    is the citizen's choice). A card names its language; otherwise the reply's letters decide,
+    and a reply too short or too mixed to tell keeps ``expected``."""
+    for message in messages:
+        card = message.get("card") if message.get("type") == "card" else None
+        if isinstance(card, dict) and card.get("lang") in ("th", "en"):
+            return "th" if card["lang"] == "th" else "en"
+    said = _URL.sub(" ", " ".join(str(message.get("text") or "") for message in messages))
+    if len(_LETTER.findall(said)) < _MIN_REPLY_LETTERS:
+        return expected
+    detected = detect_language(said)
+    return expected if detected == "mixed" else reply_language(detected)
 
 
 def _canned(request: TurnRequest, lang: Literal["th", "en"], status: TurnStatus, started: float) -> TurnResult:

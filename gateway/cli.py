@@ -96,7 +96,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     evaluate = commands.add_parser("eval", help="measure quality")
     eval_kinds = evaluate.add_subparsers(dest="kind", required=True)
-    retrieval = eval_kinds.add_parser("retrieval", help="R@1, R@5 and MRR@10 of dense, lexical and hybrid search")
+    retrieval = eval_kinds.add_parser(
+        "retrieval", help="R@1, R@5, MRR@10, success@1, success@5 and nDCG@10 of dense, lexical and hybrid search"
+    )
     retrieval.add_argument("--corpus", required=True, help='JSONL lines {"id", "text", "lang"}')
     retrieval.add_argument("--queries", required=True, help='JSONL lines {"text", "relevant": [ids]}')
     retrieval.add_argument(

@@ -56,11 +56,13 @@ class Runtime:
         set_faiss_threads(search.faiss_threads)
         store = CatalogueStore(settings.store.url)
         embedder = create_embedder(search.embedder, search.model, threads=search.encoder_threads)
-        catalogue = CatalogueSearch(store, embedder, search.index_dir)
+        catalogue = CatalogueSearch(store, embedder, search.index_dir, spelling=search.spelling_config())
         writer = CatalogueWriter(store, catalogue)
         watcher = RevisionWatcher(catalogue, search.revision_poll_seconds)
         conversations = ConversationStore(settings.store.conversations_url)
-        thresholds = SearchThresholds(answer=search.min_score, switch=search.switch_score)
+        thresholds = SearchThresholds(
+            search.min_score, search.switch_score, search.ask_back_margin, search.ask_back_spread
+        )
         executor = ActionExecutor()
         for action in build_actions(catalogue, thresholds, conversations, SampleStatusProvider()):
             executor.register_action(action)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -18,10 +18,15 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from channels.line.settings import LineSettings
 from channels.web.settings import WebSettings
 
+if TYPE_CHECKING:
+    from knowledge.search.spelling import SpellingConfig
+
 __all__ = ["PROJECT_ROOT", "Settings", "get_settings"]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 _DEV_EDITOR_TOKEN = "dev-editor-token"
+# PyThaiNLP's soundex engines (nlu.phonetic.SOUNDEX_ENGINES), spelt out so a typo fails at start-up.
+SoundexEngine = Literal["lk82", "udom83", "metasound", "prayut_and_somchaip", "complete_soundex"]
 
 
 class RasaSettings(BaseModel):
@@ -53,10 +58,16 @@ class SearchSettings(BaseModel):
     embedder: Literal["use-multilingual", "sentence-transformers"] = "use-multilingual"
     model: str | None = None  # sentence-transformers model name or local path
     index_dir: Path = PROJECT_ROOT / "var" / "index"
-    # Below min_score the bot says nothing matched; a follow-up that matches another
-    # service at switch_score or more switches the conversation to it.
-    min_score: float = Field(default=0.45, ge=0, le=1)
+    # Below min_score the bot says the catalogue does not cover the question; a follow-up that
+    # matches another service at switch_score or more switches the conversation to it; services
+    # within ask_back_margin of the best, or a top five within ask_back_spread of it (a family named
+    # without the detail that picks one), are offered as a choice. min_score and both ask-back
+    # values are chosen on the development questions by benchmarks/no_match_threshold.py
+    # (docs/adr/0007-retrieval-routing.md).
+    min_score: float = Field(default=0.35, ge=0, le=1)
     switch_score: float = Field(default=0.55, ge=0, le=1)
+    ask_back_margin: float = Field(default=0.015, ge=0, le=1)
+    ask_back_spread: float = Field(default=0.1, ge=0, le=1)
     # How often the gateway checks the store for changes made by another process
     # (`citizenbot catalogue import`, a second gateway) and catches up.
     revision_poll_seconds: float = Field(default=2.0, gt=0)
@@ -65,6 +76,23 @@ class SearchSettings(BaseModel):
     # Concurrency comes from serving several requests at once.
     encoder_threads: int = Field(default=1, ge=1)  # BLAS threads of the built-in USE encoder
     faiss_threads: int = Field(default=1, ge=1)  # OpenMP threads of faiss (process-wide)
+    # Misspelt Thai ("บัตรประชาชล"): "correct" rewrites it into the catalogue's own words that sound
+    # alike (PyThaiNLP soundex) or are spelling_max_edits letters away; "expand" only adds those words
+    # to the lexical channels; "off" leaves it to the character trigrams. Figures: benchmarks/misspelling.py.
+    spelling: Literal["correct", "expand", "off"] = "correct"
+    soundex_engines: tuple[SoundexEngine, ...] = ("lk82",)
+    spelling_max_edits: int = Field(default=1, ge=0, le=2)
+
+    def spelling_config(self) -> SpellingConfig | None:
+        from knowledge.search.spelling import SpellingConfig
+
+        if self.spelling == "off":
+            return None
+        return SpellingConfig(
+            sound_engines=self.soundex_engines,
+            max_edits=self.spelling_max_edits,
+            correct_query=self.spelling == "correct",
+        )
 
 
 class EditorSettings(BaseModel):

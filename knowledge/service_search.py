@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -18,6 +19,14 @@ from pathlib import Path
 from knowledge.schema import LifeEvent, Service
 from knowledge.search.index import HybridIndex
 from knowledge.search.passages import Passage, SearchHit
+from knowledge.search.service_classifier import (
+    ClassifierConfig,
+    ClassifierTrainer,
+    ServiceClassifier,
+    TextVectors,
+    fuse_with_classifier,
+)
+from knowledge.search.spelling import DEFAULT_SPELLING, SpellingConfig
 from knowledge.store import CatalogueStore
 from nlu.embedders import Embedder
 from nlu.language import Lang
@@ -70,18 +79,21 @@ class KeywordBoost:
     BONUS = 0.15
 
     def __init__(self, services: Mapping[str, Service]) -> None:
-        self._phrases = {
-            sid: sorted(
-                {
-                    phrase
-                    for lang in ("th", "en")
-                    for phrase in map(_squash, [*editors_words(s, lang), s.title.get(lang)])
-                    if len(phrase) >= self.MIN_CHARS
-                },
-                key=len,
-                reverse=True,
-            )
+        phrases = {
+            sid: {
+                phrase
+                for lang in ("th", "en")
+                for phrase in map(_squash, [*editors_words(s, lang), s.title.get(lang)])
+                if len(phrase) >= self.MIN_CHARS
+            }
             for sid, s in services.items()
+        }
+        # A phrase editors gave several services ("ใบขับขี่", "SSO") says nothing about which one is
+        # meant; counting it would lift every sibling alike and drown the phrase that tells them apart.
+        owners = Counter(phrase for service_phrases in phrases.values() for phrase in service_phrases)
+        self._phrases = {
+            sid: sorted((p for p in service_phrases if owners[p] == 1), key=len, reverse=True)
+            for sid, service_phrases in phrases.items()
         }
 
     def bonus(self, service_id: str, squashed_query: str) -> float:
@@ -103,15 +115,38 @@ class ServiceMatch:
 
 
 class CatalogueSearch:
-    """Search over the live catalogue; one instance per gateway process."""
+    """Search over the live catalogue; one instance per gateway process.
 
-    def __init__(self, store: CatalogueStore, embedder: Embedder, index_dir: Path) -> None:
+    Retrieval's candidates are re-scored with a per-service classifier trained on the catalogue
+    (:mod:`knowledge.search.service_classifier`) and retrained in the background on every change
+    (a second or two; retrieval alone answers meanwhile): it tells sibling services apart.
+    ``classifier_weight`` is its share of the score, chosen on the development questions by
+    ``benchmarks/sibling_fusion.py``; ``classifier=None`` searches by retrieval alone.
+    """
+
+    CLASSIFIER_WEIGHT = 0.2
+
+    def __init__(
+        self,
+        store: CatalogueStore,
+        embedder: Embedder,
+        index_dir: Path,
+        *,
+        classifier: ClassifierConfig | None = ClassifierConfig(),  # noqa: B008 - frozen, shared safely
+        classifier_weight: float = CLASSIFIER_WEIGHT,
+        spelling: SpellingConfig | None = DEFAULT_SPELLING,  # misspelt Thai: knowledge.search.spelling
+    ) -> None:
         self.store = store
+        self.spelling = spelling
         self.embedder = embedder
         self.index_dir = index_dir
         self._index: HybridIndex | None = None
         self._services: dict[str, Service] = {}
         self._boost = KeywordBoost({})
+        self.classifier_weight = classifier_weight
+        self._text_vectors = TextVectors(embedder)
+        self._trainer = ClassifierTrainer(self._text_vectors, classifier) if classifier is not None else None
+        self._generation = 0  # one per catalogue state the classifier is trained on
         self._lock = threading.RLock()
         self.revision = -1
 
@@ -129,11 +164,12 @@ class CatalogueSearch:
         index = self._load_saved(revision) if reuse_saved else None
         if index is None:
             logger.info("building the search index for %d services", len(services))
-            index = HybridIndex(self.embedder)
+            index = HybridIndex(self.embedder, spelling=self.spelling)
             index.upsert_many({sid: passages_for(s) for sid, s in services.items()})
             self._save(index, revision)
         self._index, self._services, self.revision = index, services, revision
         self._boost = KeywordBoost(services)
+        self._retrain(services)
 
     def _load_saved(self, revision: int) -> HybridIndex | None:
         meta_path = self.index_dir / _META_FILE
@@ -144,7 +180,7 @@ class CatalogueSearch:
             if meta.get("revision") != revision or meta.get("store") != self.store.url:
                 logger.info("saved search index is stale; rebuilding")
                 return None
-            return HybridIndex.load(self.index_dir, self.embedder)
+            return HybridIndex.load(self.index_dir, self.embedder, self.spelling)
         except Exception:  # a damaged or foreign index is rebuilt, never trusted
             logger.warning("saved search index unusable; rebuilding", exc_info=True)
             return None
@@ -192,9 +228,25 @@ class CatalogueSearch:
             services = {sid: s for sid, s in self._services.items() if sid not in changes.removed}
             services.update(changes.services)
             self._services, self._boost = services, KeywordBoost(services)
+            self._retrain(services)
             self.revision = changes.revision
             self._save(index, self.revision)
             return len(changes.services) + len(changes.removed)
+
+    def _retrain(self, services: Mapping[str, Service]) -> None:
+        """Have the classifier fitted on the catalogue as it now is, off this thread."""
+        self._generation += 1
+        if self._trainer is not None:
+            self._trainer.request(self._generation, services)
+
+    @property
+    def classifier(self) -> ServiceClassifier | None:
+        """The classifier of the current catalogue; None while it trains or when there is none."""
+        return self._trainer.current(self._generation) if self._trainer is not None else None
+
+    def wait_for_classifier(self, timeout: float | None = None) -> bool:
+        """Block until the classifier knows the current catalogue (benchmarks, tests); whether it does."""
+        return self._trainer is not None and self._trainer.wait(self._generation, timeout)
 
     # --- reading -----------------------------------------------------------------
 
@@ -205,8 +257,13 @@ class CatalogueSearch:
 
     def search(self, query: str, k: int = 5) -> list[ServiceMatch]:
         services, boost = self._services, self._boost
-        hits = boost.rerank(self._require_index().search(query, k=max(k * 3, 10)), query)[:k]
-        return [ServiceMatch(services[hit.doc_id], hit) for hit in hits if hit.doc_id in services]
+        index = self._require_index()
+        hits = boost.rerank(index.search(query, k=max(k * 3, 10)), index.spell(query))
+        classifier = self.classifier
+        if classifier is not None and self.classifier_weight > 0 and hits:
+            probabilities = classifier.probabilities(query, self._text_vectors.query(query))
+            hits = fuse_with_classifier(hits, probabilities, self.classifier_weight)
+        return [ServiceMatch(services[hit.doc_id], hit) for hit in hits[:k] if hit.doc_id in services]
 
     def get(self, service_id: str) -> Service | None:
         return self._services.get(service_id)

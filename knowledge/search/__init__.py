@@ -6,6 +6,8 @@ One concept per module, low to high:
 * :mod:`.analyzers` text to index terms: Thai/English words, Thai character trigrams, stopwords
 * :mod:`.bm25` the incremental BM25F index the lexical channels use
 * :mod:`.term_bridge` unseen query words to indexed words, through the encoder's space
+* :mod:`.vocabulary_neighbours`, :mod:`.spelling` misspelt Thai to indexed words, by sound
+  (PyThaiNLP soundex) and edit distance; the query is corrected before it is searched
 * :mod:`.dense` exact inner-product search over passage vectors (faiss)
 * :mod:`.fusion` how dense and lexical evidence become one score per document
 * :mod:`.read_write_lock`, :mod:`.vector_cache` the concurrency and caching the index needs

@@ -2,7 +2,8 @@
 
 Scoring is in :mod:`knowledge.search.fusion`; this module keeps the parts in step. A document is
 its passages: vectors in :class:`DenseIndex`, weighted terms in two :class:`LexicalIndex` channels
-(words, Thai character trigrams), and its new words in the :class:`TermBridge`.
+(words, Thai character trigrams), its new words in the :class:`TermBridge`, and its Thai words in
+the :class:`SpellingBridge` that maps misspelt query words to them.
 
 Concurrency: any number of searches run together; an update prepares everything slow (embedding,
 tokenising) outside the lock and then takes a writer lock for the few milliseconds it takes to swap
@@ -25,6 +26,7 @@ from knowledge.search.fusion import MODES, FusionConfig, dense_document_scores, 
 from knowledge.search.passages import VIEW_SEPARATOR, Passage, SearchHit
 from knowledge.search.persistence import SavedIndex, read_index, write_index
 from knowledge.search.read_write_lock import ReadWriteLock
+from knowledge.search.spelling import DEFAULT_SPELLING, SpellingBridge, SpellingConfig
 from knowledge.search.term_bridge import TermBridge
 from knowledge.search.vector_cache import VectorCache
 from nlu.embedders import Embedder
@@ -56,6 +58,7 @@ class HybridIndex:
         bridge: bool = True,
         k1: float = 1.2,
         b: float = 0.75,
+        spelling: SpellingConfig | None = DEFAULT_SPELLING,
     ) -> None:
         self.embedder = embedder
         self.fusion = fusion or FusionConfig()
@@ -72,6 +75,9 @@ class HybridIndex:
         self._bridge = (
             TermBridge(dimension, self.fusion.bridge_top_k, self.fusion.bridge_min_similarity) if bridge else None
         )
+        self._spelling: SpellingBridge | None = None
+        if spelling is not None and spelling.enabled:
+            self._spelling = SpellingBridge(spelling)
         self._lock = ReadWriteLock()
         self._passages: dict[int, Passage] = {}
         self._doc_pids: dict[str, np.ndarray] = {}  # doc -> passage ids (int64)
@@ -99,6 +105,21 @@ class HybridIndex:
         """Forget ``doc_id``; unknown ids are fine."""
         with self._lock.write():
             self._drop(doc_id)
+
+    def configure_spelling(self, config: SpellingConfig | None) -> None:
+        """Change how misspelt Thai is met (None: not at all), without re-embedding anything.
+
+        The new vocabulary is built from the word channel while searches go on, then swapped in.
+        """
+        bridge = SpellingBridge(config) if config is not None and config.enabled else None
+        with self._lock.read():  # writers wait, so the vocabulary cannot change under the build
+            if bridge is not None:
+                bridge.vocabulary.add(self._lexical.vocabulary())
+            self._spelling = bridge  # one reference: a search sees the old bridge or the new one
+
+    @property
+    def spelling(self) -> SpellingConfig | None:
+        return self._spelling.config if self._spelling is not None else None
 
     def _prepare(self, docs: Mapping[str, Sequence[Passage]]) -> _Prepared:
         cleaned: dict[str, list[Passage]] = {}
@@ -164,6 +185,8 @@ class HybridIndex:
         if self._bridge is not None:
             self._bridge.set_active(vanished - appeared, False)
             self._bridge.set_active(appeared, True)
+        if self._spelling is not None:
+            self._spelling.update(vanished | appeared, self._lexical.__contains__)
 
     def _register(self, doc_id: str, pids: np.ndarray, passages: Sequence[Passage]) -> None:
         for pid, passage in zip(pids.tolist(), passages, strict=True):
@@ -187,6 +210,8 @@ class HybridIndex:
             self._chars.remove(doc_id)
         if self._bridge is not None:
             self._bridge.set_active(vanished, False)
+        if self._spelling is not None:
+            self._spelling.update(vanished, self._lexical.__contains__)
 
     # ----- reading ------------------------------------------------------------------------------
 
@@ -206,6 +231,7 @@ class HybridIndex:
             raise ValueError(f"unknown search mode {mode!r}; choose one of {', '.join(MODES)}")
         if k <= 0 or not query or not query.strip():
             return []
+        query, spelled_words, spelled_grams = self._spelling_corrections(query, mode)
         words = lexical_terms(query) if mode != "dense" else []
         grams = thai_char_ngrams(query) if mode != "dense" and self._chars is not None else []
         query_vector = self._query_vectors.get_many([query])[0] if mode != "lexical" else None
@@ -215,22 +241,64 @@ class HybridIndex:
             channels: list[tuple[LexicalIndex, np.ndarray, float]] = []
             lexical_query: LexicalQuery | None = None
             if mode != "dense":
-                lexical_query = self._lexical_query(words)
+                lexical_query = self._lexical_query(words, spelled_words)
                 channels.append((self._lexical, self._lexical.scores(lexical_query), self.fusion.lexical_weight))
                 if self._chars is not None and grams:
-                    chars = self._chars.scores(self._chars.prepare(grams))
+                    chars = self._chars.scores(self._chars.prepare(grams, spelled_grams))
                     channels.append((self._chars, chars, self.fusion.char_weight))
             return self._rank(k, mode, query_vector, lexical_query, channels)
 
-    def _lexical_query(self, words: Sequence[str]) -> LexicalQuery:
+    def spell(self, query: str) -> str:
+        """``query`` as this index searches it: with its misspelt Thai corrected when ``correct_query`` is on.
+
+        For re-ranking by the query's words (``KeywordBoost``): they should see what the index saw.
+        """
+        spelling = self._spelling
+        if spelling is None or not spelling.config.correct_query or not query:
+            return query
+        return self._spelling_corrections(query, "hybrid")[0]
+
+    def _spelling_corrections(self, query: str, mode: str) -> tuple[str, dict[str, float], dict[str, float]]:
+        """The query to search, and the weighted words and Thai trigrams its misspelt Thai stands for.
+
+        With ``correct_query`` the corrections are written into the query (every mode searches the
+        corrected text); otherwise they join the lexical channels and the query is left as typed.
+        See :mod:`knowledge.search.spelling`.
+        """
+        spelling = self._spelling  # read once: :meth:`configure_spelling` may swap it meanwhile
+        if spelling is None or (mode == "dense" and not spelling.config.correct_query):
+            return query, {}, {}
+        thai = spelling.read(query)
+        if not thai.suspects:
+            return query, {}, {}
+        with self._lock.read():
+            corrections = spelling.corrections(thai, self._lexical.document_frequency, self._in_indexed_text)
+        if spelling.config.correct_query:
+            return (spelling.rewrite(thai, corrections) if corrections else query), {}, {}
+        words = SpellingBridge.weights(corrections)
+        grams: dict[str, float] = {}
+        if spelling.config.chars:
+            for word, weight in words.items():
+                for gram in thai_char_ngrams(word):
+                    grams[gram] = max(grams.get(gram, 0.0), weight)
+        return query, words, grams
+
+    def _in_indexed_text(self, text: str) -> bool:
+        """Does ``text`` (probably) occur in the indexed Thai text: is each of its character trigrams there?"""
+        chars = self._chars
+        grams = thai_char_ngrams(text)
+        return chars is not None and len(text) >= 3 and all(gram in chars for gram in grams)
+
+    def _lexical_query(self, words: Sequence[str], spelled: Mapping[str, float]) -> LexicalQuery:
         prepared = self._lexical.prepare(words)
-        if self._bridge is None or not prepared.unknown:
-            return prepared
-        unknown = self._bridge.translatable(prepared.unknown)
-        if not unknown:
-            return prepared
-        bridged = self._bridge.expand(self._word_vectors.get_many(unknown))
-        return self._lexical.prepare(words, bridged)
+        bridged: dict[str, float] = {}
+        if self._bridge is not None and prepared.unknown:
+            unknown = self._bridge.translatable(prepared.unknown)
+            if unknown:
+                bridged = self._bridge.expand(self._word_vectors.get_many(unknown))
+        for word, weight in spelled.items():
+            bridged[word] = max(bridged.get(word, 0.0), weight)
+        return self._lexical.prepare(words, bridged) if bridged else prepared
 
     def _rank(
         self,
@@ -346,11 +414,19 @@ class HybridIndex:
         write_index(directory, saved)
 
     @classmethod
-    def load(cls, directory: Path, embedder: Embedder) -> HybridIndex:
-        """Open what :meth:`save` wrote; the embedder must be the one that built it."""
+    def load(
+        cls, directory: Path, embedder: Embedder, spelling: SpellingConfig | None = DEFAULT_SPELLING
+    ) -> HybridIndex:
+        """Open what :meth:`save` wrote; the embedder must be the one that built it.
+
+        ``spelling`` is a choice of the process that searches, not of the saved index: the
+        vocabulary it looks words up in is rebuilt from the saved word channel.
+        """
         saved = read_index(directory, embedder)
-        index = cls(embedder, fusion=saved.fusion, bridge=saved.bridge is not None)
+        index = cls(embedder, fusion=saved.fusion, bridge=saved.bridge is not None, spelling=spelling)
         index._lexical = LexicalIndex.from_state(saved.lexical)
+        if index._spelling is not None:  # derived from the vocabulary, so never saved
+            index._spelling.vocabulary.add(index._lexical.vocabulary())
         if index._chars is not None and saved.chars is not None:
             index._chars = LexicalIndex.from_state(saved.chars)
         index._dense = saved.dense

@@ -5,7 +5,9 @@ Layout of ``directory``: ``CURRENT`` names one complete version ``v<ns>-<hex>/``
 ``lexical.json``, optionally ``chars.json`` (Thai trigrams) and ``bridge_terms.json`` +
 ``bridge_vectors.npy`` (the word bridge). A version is written under a hidden staging name and
 renamed whole, and the previous version is kept for a reader that opened it a moment ago, so a
-process loading the index never sees a half-written one.
+process loading the index never sees a half-written one. What the spelling aids look words up in
+(:mod:`knowledge.search.spelling`) is derived from ``lexical.json`` on loading, so it is not saved
+and indexes saved before it existed load unchanged.
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ def catalogue(tmp_path_factory, seed_services, embedder):
     store.import_services(seed_services, "test")
     search = CatalogueSearch(store, embedder, tmp / "index")
     search.load_or_build()
+    search.wait_for_classifier()  # answer as the running bot does once its classifier is trained
     yield search
     store.close()
 

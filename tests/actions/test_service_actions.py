@@ -12,8 +12,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.context import SearchThresholds
 from actions.language import ValidateSlotMappings
 from actions.service_actions import ActionAnswerDetail, ActionAnswerService, ActionBrowseLifeEvent, ActionFallback
+from gateway.settings import SearchSettings
 
-THRESHOLDS = SearchThresholds(answer=0.45, switch=0.55)
+_SEARCH = SearchSettings()  # the thresholds the gateway ships with
+THRESHOLDS = SearchThresholds(_SEARCH.min_score, _SEARCH.switch_score, _SEARCH.ask_back_margin, _SEARCH.ask_back_spread)
+NEVER = SearchThresholds(answer=0.99, switch=0.99, ask_margin=0.0, spread=0.0)
 
 TRACKER = {
     "sender_id": "citizen-1",
@@ -33,13 +36,17 @@ def tracker(
     entities: list | None = None,
     metadata: dict | None = None,
     intent: str = "ask_service",
+    confidence: float = 0.9,
+    message: dict | None = None,
     **slots,
 ) -> Tracker:
-    """A tracker as Rasa sends it to the action server, for the latest message ``text``."""
+    """A tracker as Rasa sends it to the action server, for the latest message ``text``
+    (``message``: more of what NLU said about it, such as the response selector's pick)."""
     state = copy.deepcopy(TRACKER)
     state["slots"]["language"] = language
     state["slots"].update(slots)
-    state["latest_message"]["intent"] = {"name": intent, "confidence": 0.9}
+    state["latest_message"].update(message or {})
+    state["latest_message"]["intent"] = {"name": intent, "confidence": confidence}
     state["latest_message"]["text"] = text
     state["latest_message"]["entities"] = entities or []
     if metadata:
@@ -92,8 +99,7 @@ def test_the_card_carries_the_caution_of_the_text_answer_word_for_word(catalogue
 
 
 def test_low_score_says_honestly_nothing_matched_and_offers_life_events(catalogue):
-    never = SearchThresholds(answer=0.99, switch=0.99)
-    events, messages = run(ActionAnswerService(catalogue, never), tracker("ขอสูตรต้มยำกุ้งหน่อย"))
+    events, messages = run(ActionAnswerService(catalogue, NEVER), tracker("ขอสูตรต้มยำกุ้งหน่อย"))
     assert events == [{"event": "slot", "timestamp": None, "name": "misses", "value": 1.0}]
     assert "หาบริการที่ตรงกับคำถามนี้ไม่เจอ" in messages[0]["text"]
     assert len(messages[0]["buttons"]) == 10
@@ -102,14 +108,14 @@ def test_low_score_says_honestly_nothing_matched_and_offers_life_events(catalogu
 
 def test_browse_life_event_lists_services(catalogue):
     entities = [{"entity": "life_event", "value": "driving"}]
-    _, messages = run(ActionBrowseLifeEvent(catalogue), tracker("/browse_life_event", "en", entities))
+    _, messages = run(ActionBrowseLifeEvent(catalogue, THRESHOLDS), tracker("/browse_life_event", "en", entities))
     assert messages[0]["text"] == "Services for Driving and vehicles:"
     assert 1 <= len(messages[0]["buttons"]) <= 13
 
 
 def test_browse_unknown_life_event_offers_the_list(catalogue):
     entities = [{"entity": "life_event", "value": "holiday"}]
-    _, messages = run(ActionBrowseLifeEvent(catalogue), tracker("x", "th", entities))
+    _, messages = run(ActionBrowseLifeEvent(catalogue, THRESHOLDS), tracker("x", "th", entities))
     assert messages[0]["text"] == "เลือกหมวดที่ต้องการได้เลยครับ"
 
 
@@ -132,8 +138,7 @@ def test_language_slot_follows_the_citizen(text, slot, metadata, expected):
 
 
 def test_second_miss_in_a_row_offers_a_person(catalogue):
-    never = SearchThresholds(answer=0.99, switch=0.99)
-    events, messages = run(ActionAnswerService(catalogue, never), tracker("ขอสูตรต้มยำกุ้งหน่อย", misses=1.0))
+    events, messages = run(ActionAnswerService(catalogue, NEVER), tracker("ขอสูตรต้มยำกุ้งหน่อย", misses=1.0))
     assert messages[0]["response"] == "utter_offer_human"
     assert {"event": "slot", "timestamp": None, "name": "human_offered", "value": True} in events
 
@@ -184,3 +189,103 @@ def test_fallback_on_punctuation_alone_does_not_pick_a_service(catalogue, query)
     events, messages = run(ActionFallback(catalogue, THRESHOLDS), tracker(query, "en"))
     assert "couldn't find a service" in messages[0]["text"]
     assert not any(event.get("name") == "service_id" for event in events)
+
+
+# --- retrieval-aware routing: every question is searched; the intent says what to tell ----------
+
+
+def _card_ids(messages) -> list[str]:
+    return [m["custom"]["service_id"] for m in messages if m.get("custom", {}).get("type") == "service_card"]
+
+
+@pytest.mark.parametrize("entities", [[{"entity": "service", "value": "ภาษีรถ"}], []])
+def test_a_where_question_naming_a_service_answers_where_for_it(catalogue, entities):
+    question = tracker("ภาษีรถหมดเดือนนี้ จ่ายที่ไหนได้บ้าง", entities=entities, intent="ask_where")
+    events, messages = run(ActionAnswerDetail(catalogue, THRESHOLDS), question)
+    assert _slot(events, "service_id") == "vehicle-tax-renewal"
+    assert "ยื่นได้ที่:" in messages[0]["text"]
+    assert _card_ids(messages) == ["vehicle-tax-renewal"]
+
+
+def test_a_fee_question_naming_a_service_answers_its_fee_with_nothing_in_context(catalogue):
+    events, messages = run(
+        ActionAnswerDetail(catalogue, THRESHOLDS), tracker("เบี้ยผู้สูงอายุได้เดือนละเท่าไหร่", intent="ask_fee")
+    )
+    assert _slot(events, "service_id") == "elderly-allowance"
+    assert "ค่าธรรมเนียม:" in messages[0]["text"]
+
+
+WIDE = SearchThresholds(_SEARCH.min_score, _SEARCH.switch_score, ask_margin=0.1, spread=_SEARCH.ask_back_spread)
+
+
+def test_close_siblings_are_asked_back_and_the_quick_reply_answers_the_same_question(catalogue):
+    asked = tracker("ต่อพาสปอร์ตต้องใช้เอกสารอะไร", intent="ask_documents")
+    events, messages = run(ActionAnswerDetail(catalogue, WIDE), asked)
+    assert events == [] and not _card_ids(messages)  # a question, not an answer
+    choice = messages[0]
+    assert choice["text"].startswith("คำถามนี้ตรงกับหลายบริการครับ")
+    payloads = [b["payload"] for b in choice["buttons"]]
+    assert '/ask_documents{"service":"passport-renewal"}' in payloads
+    assert '/ask_documents{"service":"passport-first-issue"}' in payloads
+    assert all(b["title"] in choice["text"] for b in choice["buttons"])  # each choice named in full
+    picked = tracker(
+        '/ask_documents{"service":"passport-renewal"}',
+        entities=[{"entity": "service", "value": "passport-renewal"}],
+        intent="ask_documents",
+    )
+    events, messages = run(ActionAnswerDetail(catalogue, WIDE), picked)
+    assert _slot(events, "service_id") == "passport-renewal"
+    assert messages[0]["text"].startswith("ทำหนังสือเดินทางเล่มใหม่") and "เอกสารที่ต้องใช้:" in messages[0]["text"]
+    assert _card_ids(messages) == ["passport-renewal"]
+
+
+def test_a_close_call_that_includes_the_service_in_context_stays_with_it(catalogue):
+    follow_up = tracker("ต่อพาสปอร์ตต้องใช้เอกสารอะไร", intent="ask_documents", service_id="passport-renewal")
+    events, messages = run(ActionAnswerDetail(catalogue, WIDE), follow_up)
+    assert _slot(events, "service_id") == "passport-renewal"
+    asked = tracker("ต่อพาสปอร์ต", service_id="passport-renewal")
+    events, messages = run(ActionAnswerService(catalogue, WIDE), asked)
+    assert _card_ids(messages) == ["passport-renewal"]
+
+
+def test_english_choices_are_in_english(catalogue):
+    _, messages = run(ActionAnswerService(catalogue, WIDE), tracker("house registration move", "en"))
+    assert messages[0]["text"].startswith("That could be more than one service.")
+    assert "Moving out of a house registration" in messages[0]["text"]
+    assert all(b["payload"].startswith('/ask_service{"service":"house-registration-') for b in messages[0]["buttons"])
+
+
+def test_outside_the_catalogue_the_reply_is_honest_with_no_card(catalogue):
+    for lang, question in (
+        ("th", "ขอใบอนุญาตตกปลาในเขื่อนหน่อยครับ"),
+        ("en", "What's the weather like in Chiang Mai today?"),
+    ):
+        events, messages = run(ActionAnswerService(catalogue, THRESHOLDS), tracker(question, lang))
+        assert not _card_ids(messages)
+        assert not any(event.get("name") == "service_id" for event in events)
+        assert "1111" in messages[0]["text"]
+        assert messages[0]["buttons"][0]["payload"].startswith("/browse_life_event")
+    assert "doesn't cover this" in messages[0]["text"]
+
+
+def test_related_services_and_life_event_lists_pick_a_service_exactly(catalogue):
+    _, messages = run(ActionAnswerService(catalogue, THRESHOLDS), tracker("ทำบัตรประชาชนใหม่ที่ไหน"))
+    related = next(m for m in messages if m.get("text") == "บริการที่อาจเกี่ยวข้อง")
+    assert all(b["payload"].startswith('/ask_service{"service":"id-card-') for b in related["buttons"])
+    picked = tracker(
+        '/ask_service{"service":"id-card-first-issue"}',
+        entities=[{"entity": "service", "value": "id-card-first-issue"}],
+    )
+    _, messages = run(ActionAnswerService(catalogue, THRESHOLDS), picked)
+    assert _card_ids(messages) == ["id-card-first-issue"]
+
+
+def test_a_life_event_question_that_clearly_names_a_service_is_answered_about_it(catalogue):
+    words = "บัตรสวัสดิการแห่งรัฐใช้ซื้อของไม่ได้แล้ว ต้องทำยังไง"
+    _, messages = run(
+        ActionBrowseLifeEvent(catalogue, THRESHOLDS), tracker(words, intent="browse_life_event", confidence=0.6)
+    )
+    assert _card_ids(messages) == ["state-welfare-card"]
+    sure = tracker(words, intent="browse_life_event", confidence=0.97)  # NLU is sure: the menu it asked for
+    _, messages = run(ActionBrowseLifeEvent(catalogue, THRESHOLDS), sure)
+    assert messages[0]["text"] == "เลือกหมวดที่ต้องการได้เลยครับ"

@@ -61,6 +61,23 @@ def test_language_switch_is_explicit_and_kept(live_stack):
     assert THAI.search(_text(live_stack.chat(sender, "hello")))
 
 
+def test_a_language_change_restates_the_service_in_context(live_stack):
+    sender = _sender()
+    assert "passport-renewal" in _card_ids(live_stack.chat(sender, "อยากทราบวิธีต่ออายุพาสปอร์ตครับ"))
+    english = live_stack.chat(sender, "please answer in English")
+    assert english["language"] == "en"
+    assert english["messages"][0]["text"] == "Sure, I'll answer in English from now on."
+    assert [(m["card"]["service_id"], m["card"]["lang"]) for m in english["messages"] if m["type"] == "card"] == [
+        ("passport-renewal", "en")
+    ]
+    assert "Fees:" in _text(english) and not THAI.search(_text(english))
+    thai = live_stack.chat(sender, "ตอบเป็นภาษาไทยได้ไหม")
+    assert thai["language"] == "th"
+    assert thai["messages"][0]["text"].startswith("ได้เลยครับ จากนี้ผมจะตอบเป็นภาษาไทย")
+    assert [m["card"]["lang"] for m in thai["messages"] if m["type"] == "card"] == ["th"]
+    assert "passport-renewal" in _card_ids(thai) and "ค่าธรรมเนียม" in _text(thai)
+
+
 def test_status_form_cancel_and_come_back(live_stack):
     sender = _sender()
     ask = live_stack.chat(sender, "ขอเช็คสถานะคำขอหน่อยครับ")

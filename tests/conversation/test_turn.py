@@ -132,6 +132,24 @@ def test_reply_language_and_the_metadata_rasa_receives(fake_rasa: FakeRasa, text
     assert fake_rasa.received[0].json()["metadata"] == expected
 
 
+_THAI_CARD = {"type": "service_card", "lang": "th", "service_id": "passport-renewal", "title": "ต่ออายุหนังสือเดินทาง"}
+
+
+@pytest.mark.parametrize(
+    ("text", "explicit", "raw", "lang"),
+    [
+        ("ตอบเป็นภาษาอังกฤษได้ไหม", None, [{"text": "Sure, I'll answer in English from now on."}], "en"),
+        ("please answer in Thai", None, [{"text": "ได้เลยครับ จากนี้ผมจะตอบเป็นภาษาไทยนะครับ"}], "th"),
+        ("ตอบเป็นภาษาไทย", "en", [{"text": "Sure"}, {"custom": _THAI_CARD}], "th"),
+        ("where can I read more?", None, [{"text": "อ่านต่อได้ที่ https://www.consular.go.th/passport-renewal-info"}], "th"),
+    ],
+    ids=["asked-for-english-in-thai", "asked-for-thai-in-english", "a-card-names-its-language", "a-url-is-not-english"],
+)
+def test_the_reply_language_is_the_one_the_bot_answered_in(fake_rasa: FakeRasa, text, explicit, raw, lang):
+    fake_rasa.replies[WEBHOOK] = Reply.json([{"recipient_id": "citizen-1", **message} for message in raw])
+    assert turn(fake_rasa.url, text, language=explicit).language == lang
+
+
 def test_the_canned_reply_follows_an_explicit_language_too(closed_port_url):
     assert_canned(turn(closed_port_url, "ทำบัตรประชาชนที่ไหน", language="en"), TurnStatus.RASA_UNAVAILABLE, "en")
 

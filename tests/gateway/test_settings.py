@@ -123,3 +123,29 @@ def test_a_bad_value_names_the_nested_setting(monkeypatch: pytest.MonkeyPatch):
 def test_a_dotenv_file_in_the_working_directory_is_read(tmp_path: Path):
     (tmp_path / ".env").write_text("CITIZENBOT_RASA__URL=http://from-dotenv:5005\n", encoding="utf-8")
     assert Settings().rasa.url == "http://from-dotenv:5005"
+
+
+# --- misspelt Thai ---------------------------------------------------------------------------
+
+
+def test_spelling_settings_reach_the_search(monkeypatch: pytest.MonkeyPatch):
+    import json
+
+    from knowledge.search.spelling import DEFAULT_SPELLING
+    from nlu.phonetic import SOUNDEX_ENGINES
+
+    assert Settings().search.spelling_config() == DEFAULT_SPELLING
+    monkeypatch.setenv("CITIZENBOT_SEARCH__SPELLING", "expand")
+    monkeypatch.setenv("CITIZENBOT_SEARCH__SOUNDEX_ENGINES", '["udom83", "metasound"]')
+    monkeypatch.setenv("CITIZENBOT_SEARCH__SPELLING_MAX_EDITS", "2")
+    config = Settings().search.spelling_config()
+    assert config is not None
+    assert (config.sound_engines, config.max_edits, config.correct_query) == (("udom83", "metasound"), 2, False)
+    monkeypatch.setenv("CITIZENBOT_SEARCH__SPELLING", "off")
+    assert Settings().search.spelling_config() is None
+    # Every engine the setting accepts is one PyThaiNLP has, and a typo is refused at start-up.
+    monkeypatch.setenv("CITIZENBOT_SEARCH__SOUNDEX_ENGINES", json.dumps(SOUNDEX_ENGINES))
+    assert Settings().search.soundex_engines == SOUNDEX_ENGINES
+    monkeypatch.setenv("CITIZENBOT_SEARCH__SOUNDEX_ENGINES", '["soundex"]')
+    with pytest.raises(ValidationError, match=r"search\.soundex_engines"):
+        Settings()

@@ -4,6 +4,12 @@
  *   <script src="https://<gateway>/widget.js" defer></script>
  *
  * Optional attribute: data-lang="en" (language on a first visit; Thai otherwise).
+ *
+ * Language: each message's own language decides the reply's, and the widget's words follow
+ * the reply. Only once the citizen presses the Thai/English switch does the widget send
+ * `language` with every message (remembered until "new conversation"); pressed during a
+ * conversation, the switch also asks the bot to say its current answer again in that language.
+ *
  * Plain JavaScript, no dependencies, no build step. Bot and user content is only ever
  * put into the page as text nodes (never innerHTML), and links must be http(s).
  */
@@ -33,6 +39,7 @@
   // Namespaced by gateway too, so two deployments embedded on one site keep apart.
   const STORE_PREFIX = `citizenbot.widget.v1:${ORIGIN}:`;
   const THAI = /[\u0E00-\u0E7F]/;
+  const langOf = (value) => (value === "en" ? "en" : "th");
 
   /** A text with its {placeholders} filled from values (the table's own format). */
   function fill(template, values) {
@@ -74,19 +81,33 @@
     return `web-${Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")}`;
   }
 
-  function initialLanguage() {
+  /** The language the citizen chose with the switch, or null while they have not pressed it. */
+  function savedChoice() {
     const saved = store.get("lang", null);
-    if (saved === "th" || saved === "en") return saved;
+    return saved === "th" || saved === "en" ? saved : null;
+  }
+
+  /** The widget's words before any answer: the tag's data-lang, the page's <html lang>, else Thai. */
+  function pageLanguage() {
     const wanted = (script.dataset.lang || document.documentElement.lang || "").toLowerCase();
     return wanted.startsWith("en") ? "en" : "th";
   }
 
+  /** The language of the newest answer in the history, or null when there is none. */
+  function lastAnswerLanguage(history) {
+    const last = history.filter((e) => e.role === "bot").pop();
+    return last ? langOf(last.lang) : null;
+  }
+
   const savedSender = store.get("sender", null);
+  const history = loadHistory();
+  const choice = savedChoice();
   const state = {
     sender: typeof savedSender === "string" && /^[\w-]{1,128}$/.test(savedSender) ? savedSender : newSenderId(),
-    lang: initialLanguage(),
+    choice, // sent as `language` when set; null lets each message's own language decide
+    lang: choice || lastAnswerLanguage(history) || pageLanguage(), // the widget's own words
     open: store.get("open", false) === true,
-    history: loadHistory(),
+    history,
     pending: false,
     failed: null, // {text, display} of a message that got no answer, for the retry button
   };
@@ -179,7 +200,6 @@
     return parts;
   }
 
-  const langOf = (value) => (value === "en" ? "en" : "th");
   const str = (value) => (typeof value === "string" ? value : value === null || value === undefined ? "" : String(value));
 
   // ---- the widget's DOM ----------------------------------------------------------------
@@ -461,22 +481,24 @@
     log.scrollTop = lastQuestion ? lastQuestion.offsetTop - 12 : log.scrollHeight;
   }
 
-  function announce(text) {
+  function announce(text, lang) {
     // Emptied first so the same words said twice are still read out.
     announcer.textContent = "";
+    announcer.setAttribute("lang", lang);
     window.setTimeout(() => {
       announcer.textContent = text;
     }, 100);
   }
 
   function summary(entry) {
+    const lang = langOf(entry.lang);
     const parts = [];
     const messages = entry.messages.filter((m) => m && typeof m === "object");
     for (const message of messages) {
       if (message.type === "text" || message.type === "quick_replies") parts.push(shownText(message, messages));
       if (message.type === "card" && message.card) parts.push(str(message.card.title), str(message.card.summary));
     }
-    return `${STRINGS[state.lang].bot} ${parts.filter(Boolean).join(" ")}`;
+    return `${STRINGS[lang].bot} ${parts.filter(Boolean).join(" ")}`;
   }
 
   // ---- behaviour -----------------------------------------------------------------------
@@ -495,12 +517,36 @@
     }
   }
 
-  function setLanguage(lang) {
+  /** Show the widget's own words (and everything rendered with them) in ``lang``. */
+  function showLanguage(lang) {
     if (lang === state.lang) return;
     state.lang = lang;
-    store.set("lang", lang);
     applyStrings();
     render();
+  }
+
+  function remember(choice) {
+    state.choice = choice;
+    if (choice) store.set("lang", choice);
+    else store.remove("lang");
+  }
+
+  /** The switch: from now on every message asks for ``lang``. Pressed during a conversation in
+   * another language, it asks the bot to confirm and say its current answer again in ``lang``. */
+  function chooseLanguage(lang, { restate = true } = {}) {
+    const changed = lang !== state.lang;
+    remember(lang);
+    showLanguage(lang);
+    if (restate && changed && state.history.some((e) => e.role === "bot")) {
+      send(`/change_language{"language":"${lang}"}`, STRINGS[lang].switch_request);
+    }
+  }
+
+  /** An answer came in ``lang``: the widget's words follow it. When it differs from the
+   * switch's choice, the citizen asked for it in words ("please answer in Thai"): that is the choice now. */
+  function followAnswer(lang) {
+    if (state.choice && state.choice !== lang) remember(lang);
+    showLanguage(lang);
   }
 
   function startOver() {
@@ -509,6 +555,9 @@
     state.sender = newSenderId(); // a fresh conversation in Rasa as well
     store.set("sender", state.sender);
     store.remove("history");
+    remember(null); // and back to each message's own language
+    state.lang = pageLanguage();
+    applyStrings();
     render();
     input.focus();
   }
@@ -525,13 +574,15 @@
   async function ask(text) {
     const controller = new AbortController();
     const timer = window.setTimeout(() => controller.abort(), REQUEST_TIMEOUT_MS);
+    const body = { sender: state.sender, text };
+    if (state.choice) body.language = state.choice; // only once the citizen pressed the switch
     try {
       const response = await fetch(API_URL, {
         method: "POST",
         mode: "cors",
         credentials: "omit",
         headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ sender: state.sender, text, language: state.lang }),
+        body: JSON.stringify(body),
         signal: controller.signal,
       });
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
@@ -560,8 +611,9 @@
       const entry = await ask(message);
       state.history.push(entry);
       saveHistory();
+      followAnswer(entry.lang);
       render();
-      announce(summary(entry));
+      announce(summary(entry), entry.lang);
     } catch {
       state.failed = { text: message, display: shown };
       render(); // the error bubble is role="alert", so it is read out by itself
@@ -596,7 +648,7 @@
   launcher.addEventListener("click", () => setOpen(!state.open));
   closeButton.addEventListener("click", () => setOpen(false));
   newChatButton.addEventListener("click", startOver);
-  for (const [code, button] of Object.entries(langButtons)) button.addEventListener("click", () => setLanguage(code));
+  for (const [code, button] of Object.entries(langButtons)) button.addEventListener("click", () => chooseLanguage(code));
   panel.addEventListener("keydown", (event) => {
     if (event.key === "Escape") {
       event.preventDefault();
@@ -632,7 +684,8 @@
   window.citizenbotWidget = {
     open: () => setOpen(true),
     close: () => setOpen(false),
-    setLanguage: (lang) => setLanguage(langOf(lang)),
+    // The host page's choice counts as the switch's, but it does not speak for the citizen.
+    setLanguage: (lang) => chooseLanguage(langOf(lang), { restate: false }),
   };
   if (document.body) mount();
   else document.addEventListener("DOMContentLoaded", mount, { once: true });

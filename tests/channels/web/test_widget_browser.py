@@ -17,6 +17,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, Route, expect, sync_playwright
 
 from gateway.settings import PROJECT_ROOT
+from texts import text
 
 pytestmark = [pytest.mark.browser, pytest.mark.rasa, pytest.mark.slow]
 
@@ -32,6 +33,10 @@ CHROMIUM_ARGS = [
 ]
 DOCS = PROJECT_ROOT / "docs"
 THAI_QUESTION = "ต่ออายุบัตรประชาชนต้องใช้เอกสารอะไร"
+# One service and no sibling to ask back about: these tests are about the language of the answer.
+ENGLISH_QUESTION = "How do I apply for the elderly allowance?"
+ENGLISH_SERVICE = "elderly-allowance"
+THAI = re.compile(r"[\u0e01-\u0e4e]")
 XSS = "<img src=x onerror=alert(1)>"
 DESKTOP = {"width": 1280, "height": 860}
 ANSWER_TIMEOUT_MS = 30_000  # a Rasa turn takes well under a second; the first one warms up
@@ -177,7 +182,8 @@ def test_thai_conversation_by_keyboard_survives_a_reload(new_page):
     with page.expect_request("**/api/chat") as request:
         page.keyboard.press("Enter")
     body = json.loads(request.value.post_data or "{}")
-    assert body["text"] == THAI_QUESTION and body["language"] == "th" and body["sender"].startswith("web-")
+    assert body["text"] == THAI_QUESTION and body["sender"].startswith("web-")
+    assert "language" not in body, "the switch was not pressed: the message's own language decides"
     assert box.input_value() == ""
 
     title = _service_title("id-card-renewal", "th")
@@ -258,6 +264,84 @@ def test_english_switch_gives_an_english_card_and_is_remembered(new_page):
     page.reload()
     expect(page.get_by_role("dialog", name="Government services assistant")).to_be_visible()
     expect(page.get_by_role("button", name="Close chat")).to_be_visible()
+    assert watch.dialogs == [] and watch.errors == []
+
+
+def _asked(page: Page, act: Any) -> dict[str, Any]:
+    """The body the widget posts to /api/chat when ``act`` runs."""
+    with page.expect_request("**/api/chat") as request:
+        act()
+    body: dict[str, Any] = json.loads(request.value.post_data or "{}")
+    return body
+
+
+def _thai_switch(page: Page) -> Any:
+    return page.get_by_role("button", name=text("widget.language_name", "th"), exact=True)
+
+
+def test_english_typed_on_a_thai_page_gets_english_and_the_switch_restates_it_in_thai(new_page):
+    page, watch = new_page()
+    _launcher(page).click()
+    body = _asked(page, lambda: _send(page, ENGLISH_QUESTION))
+    assert "language" not in body
+
+    card = page.locator(f"article.cb-card[data-service-id='{ENGLISH_SERVICE}'][lang='en']")
+    expect(card).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+    expect(card.get_by_role("heading", name=_service_title(ENGLISH_SERVICE, "en"))).to_be_visible()
+    assert not THAI.search(card.inner_text()), "Thai text in the English card"
+    # The widget's own words follow the answer, and say which language they are in.
+    expect(page.get_by_role("dialog", name="Government services assistant")).to_be_visible()
+    expect(page.locator(".cb-root")).to_have_attribute("lang", "en")
+    expect(page.locator("#cb-input")).to_have_attribute("placeholder", "Type your question…")
+    expect(page.locator("#cb-input")).to_have_attribute("lang", "en")
+    expect(page.locator(".cb-msg-user").last).to_have_attribute("lang", "en")
+    expect(page.get_by_role("button", name="English", exact=True)).to_have_attribute("aria-pressed", "true")
+
+    # Pressing Thai now asks for Thai, and the bot says the same answer again in Thai.
+    body = _asked(page, lambda: _thai_switch(page).click())
+    assert body["language"] == "th" and body["text"] == '/change_language{"language":"th"}'
+    expect(page.locator(".cb-msg-user").last).to_have_text(re.compile(text("widget.switch_request", "th")))
+    expect(page.locator(".cb-msg-user").last).to_have_attribute("lang", "th")
+    thai_card = page.locator(f"article.cb-card[data-service-id='{ENGLISH_SERVICE}'][lang='th']")
+    expect(thai_card).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+    expect(thai_card.get_by_role("heading", name=_service_title(ENGLISH_SERVICE, "th"))).to_be_visible()
+    expect(page.locator(".cb-log")).to_contain_text(text("answers.language_now", "th"))
+    expect(page.get_by_role("dialog", name="ผู้ช่วยบริการภาครัฐ")).to_be_visible()
+    expect(page.locator(".cb-root")).to_have_attribute("lang", "th")
+    expect(_thai_switch(page)).to_have_attribute("aria-pressed", "true")
+    assert watch.dialogs == [] and watch.errors == []
+
+
+def test_the_switch_choice_decides_survives_a_reload_and_a_new_conversation_clears_it(new_page):
+    page, watch = new_page()
+    _launcher(page).click()
+    _thai_switch(page).click()  # the widget is in Thai already: nothing to restate, but now it is a choice
+    assert _bot_turns(page) == 0
+
+    body = _asked(page, lambda: _send(page, ENGLISH_QUESTION))
+    assert body["language"] == "th"
+    card = page.locator(f"article.cb-card[data-service-id='{ENGLISH_SERVICE}']")
+    expect(card).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+    expect(card).to_have_attribute("lang", "th")
+    expect(card.get_by_role("heading", name=_service_title(ENGLISH_SERVICE, "th"))).to_be_visible()
+
+    page.reload()
+    expect(page.get_by_role("dialog", name="ผู้ช่วยบริการภาครัฐ")).to_be_visible()
+    body = _asked(page, lambda: _send(page, "How much does it cost?"))
+    assert body["language"] == "th"
+    _wait_for_answers(page, 2)
+    answer = page.locator(".cb-log > .cb-msg-bot").last
+    expect(answer).to_have_attribute("lang", "th")
+    assert THAI.search(answer.inner_text()), answer.inner_text()
+
+    # A new conversation forgets the choice: each message's own language decides again.
+    page.get_by_role("button", name=text("widget.new_chat", "th")).click()
+    expect(page.locator(".cb-msg-user")).to_have_count(0)
+    body = _asked(page, lambda: _send(page, ENGLISH_QUESTION))
+    assert "language" not in body
+    english_card = page.locator(f"article.cb-card[data-service-id='{ENGLISH_SERVICE}'][lang='en']")
+    expect(english_card).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+    expect(page.get_by_role("dialog", name="Government services assistant")).to_be_visible()
     assert watch.dialogs == [] and watch.errors == []
 
 

@@ -15,10 +15,15 @@ def test_evaluate_retrieval_on_known_answers(embedder):
         assert metrics["queries"] == 4
         assert 0.0 <= metrics["R@1"] <= metrics["R@5"] <= 1.0, mode
         assert 0.0 <= metrics["MRR@10"] <= 1.0
+        assert metrics["R@1"] <= metrics["success@1"] <= metrics["success@5"] <= 1.0, mode
+        assert 0.0 <= metrics["nDCG@10"] <= 1.0
     assert results["hybrid"] | {"ms_per_query": 0} == {
         "R@1": 1.0,
         "R@5": 1.0,
         "MRR@10": 1.0,
+        "success@1": 1.0,
+        "success@5": 1.0,
+        "nDCG@10": 1.0,
         "queries": 4,
         "ms_per_query": 0,
     }

@@ -1,0 +1,120 @@
+"""The routing decision on a question's best matches: answer, ask back between close ones, or none."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.routing import Answer, AskBack, NoMatch, RoutingPolicy, offered_score, route, stands_out
+from knowledge.search.passages import Passage, SearchHit
+from knowledge.service_search import ServiceMatch
+
+POLICY = RoutingPolicy(min_score=0.4, ask_margin=0.03)
+
+
+@pytest.fixture(scope="module")
+def services(seed_services):
+    return {s.id: s for s in seed_services}
+
+
+@pytest.fixture(scope="module")
+def matches(services):
+    """Matches as the search returns them, best first, from ``(service id, score)`` pairs."""
+
+    def build(*scored: tuple[str, float]) -> list[ServiceMatch]:
+        return [
+            ServiceMatch(services[sid], SearchHit(sid, score, score, score, Passage(sid, "title", "th", sid)))
+            for sid, score in scored
+        ]
+
+    return build
+
+
+def _ids(found: list[ServiceMatch]) -> list[str]:
+    return [m.service.id for m in found]
+
+
+def test_a_clear_best_match_is_the_answer_and_the_others_above_the_floor_are_related(matches):
+    found = matches(("vehicle-tax-renewal", 0.66), ("income-tax-efiling", 0.45), ("traffic-fine-payment", 0.30))
+    decision = route(found, POLICY)
+    assert isinstance(decision, Answer)
+    assert decision.match.service.id == "vehicle-tax-renewal"
+    assert _ids(decision.related) == ["income-tax-efiling"]  # 0.30 is below the floor: not offered
+
+
+def test_close_candidates_are_asked_back_best_first(matches):
+    found = matches(("passport-renewal", 0.76), ("passport-first-issue", 0.74), ("passport-for-minor", 0.57))
+    decision = route(found, POLICY)
+    assert isinstance(decision, AskBack)
+    assert _ids(decision.candidates) == ["passport-renewal", "passport-first-issue"]
+
+
+def test_an_ask_back_offers_at_most_max_choices(matches):
+    found = matches(
+        ("house-registration-move-in", 0.81),
+        ("house-registration-move-out", 0.80),
+        ("house-registration-destination-move", 0.80),
+        ("house-registration-copy", 0.79),
+    )
+    decision = route(found, POLICY)
+    assert isinstance(decision, AskBack)
+    assert len(decision.candidates) == POLICY.max_choices == 3
+
+
+def test_a_family_named_without_the_detail_that_picks_one_is_asked_back(matches):
+    driving = ["foreign-driving-licence-conversion", "driving-licence-replacement", "driving-licence-temporary"]
+    driving += ["driving-licence-renewal", "international-driving-permit"]
+    family = matches(*[(sid, 0.71 - 0.01 * i) for i, sid in enumerate(driving)])
+    decision = route(family, RoutingPolicy(min_score=0.4, ask_margin=0.005, spread=0.1))
+    assert isinstance(decision, AskBack) and _ids(decision.candidates) == driving[:3]
+    assert isinstance(route(family, RoutingPolicy(min_score=0.4, ask_margin=0.005, spread=0.0)), Answer)
+
+
+def test_below_the_floor_nothing_is_the_answer(matches):
+    found = matches(("food-sale-licence", 0.38), ("factory-licence", 0.37))
+    decision = route(found, POLICY)
+    assert isinstance(decision, NoMatch)
+    assert decision.nearest is not None and decision.nearest.service.id == "food-sale-licence"
+    assert offered_score(decision) == 0.0
+    assert isinstance(route([], POLICY), NoMatch)
+
+
+def test_a_close_second_below_the_floor_is_no_reason_to_ask(matches):
+    decision = route(matches(("elderly-allowance", 0.41), ("disability-allowance", 0.39)), POLICY)
+    assert isinstance(decision, Answer) and decision.related == []
+
+
+def test_the_offered_score_is_the_best_shown(matches):
+    assert offered_score(route(matches(("elderly-allowance", 0.9)), POLICY)) == 0.9
+    close = route(matches(("passport-renewal", 0.76), ("passport-first-issue", 0.75)), POLICY)
+    assert offered_score(close) == 0.76
+
+
+def test_wording_many_services_share_does_not_stand_out(matches):
+    shared = ["fda-product-registration", "land-title-transfer-sale", "partnership-registration"]
+    shared += ["commercial-registration", "company-registration"]
+    generic = matches(*[(sid, 0.55 - 0.01 * i) for i, sid in enumerate(shared)])
+    named = matches(
+        ("elderly-allowance", 0.86),
+        ("disability-allowance", 0.54),
+        ("social-security-old-age-benefit", 0.35),
+        ("national-savings-fund", 0.34),
+        ("newborn-child-support-grant", 0.33),
+    )
+    assert not stands_out(generic, lead=0.1, depth=5)
+    assert stands_out(named, lead=0.1, depth=5)
+    assert stands_out(named[:3], lead=0.1, depth=5)  # fewer than five: a short list stands out
+
+
+@pytest.mark.parametrize(
+    "policy",
+    [
+        {"min_score": 1.2, "ask_margin": 0.0},
+        {"min_score": 0.4, "ask_margin": -0.1},
+        {"min_score": 0.4, "ask_margin": 0.0, "max_choices": 1},
+        {"min_score": 0.4, "ask_margin": 0.0, "spread": -0.1},
+        {"min_score": 0.4, "ask_margin": 0.0, "depth": 1},
+    ],
+)
+def test_an_unusable_policy_is_refused(policy):
+    with pytest.raises(ValueError, match="unusable routing policy"):
+        RoutingPolicy(**policy)
