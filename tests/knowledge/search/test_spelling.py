@@ -104,6 +104,9 @@ def test_the_index_searches_the_corrected_query(embedder: Embedder):
     assert index.spelling == DEFAULT_SPELLING
     assert index.spell("ต่ออายุบัตรประชาชลที่ไหน") == "ต่ออายุบัตรประชาชนที่ไหน"
     assert ids(index.search("ทำหนังสือเดิรทาง", k=1)) == ["passport"]
+    # the whole misspelt word is replaced, not its first pieces ("ผู้สูงอา" + "ยู", "เร" + "ีอ")
+    assert index.spell("เบี้ยยังชีพผู้สูงอายู") == "เบี้ยยังชีพผู้สูงอายุ"
+    assert index.spell("ท่าเทียบเรีอ") == "ท่าเทียบเรือ"
     index.configure_spelling(None)
     assert index.spelling is None
     assert index.spell("ต่ออายุบัตรประชาชลที่ไหน") == "ต่ออายุบัตรประชาชลที่ไหน"
