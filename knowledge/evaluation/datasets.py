@@ -13,12 +13,13 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-__all__ = ["LANGS", "load_corpus", "load_queries"]
+__all__ = ["LANGS", "load_corpus", "load_queries", "read_json_lines"]
 
 LANGS = ("th", "en")
 
 
-def _read_jsonl(path: Path | str) -> Iterable[tuple[int, dict[str, Any]]]:
+def read_json_lines(path: Path | str) -> Iterable[tuple[int, dict[str, Any]]]:
+    """Each non-blank line as ``(line number, object)``; ``ValueError`` naming the line otherwise."""
     with open(path, encoding="utf-8") as handle:
         for number, line in enumerate(handle, start=1):
             if not line.strip():
@@ -43,7 +44,7 @@ def load_corpus(path: Path | str) -> list[dict[str, Any]]:
     """Documents ``{"id", "text", "lang"}``; ids must be unique, lang "th" or "en"."""
     corpus = []
     seen: set[str] = set()
-    for number, row in _read_jsonl(path):
+    for number, row in read_json_lines(path):
         doc_id = _text_field(path, number, row, "id")
         _text_field(path, number, row, "text")
         if row.get("lang") not in LANGS:
@@ -58,7 +59,7 @@ def load_corpus(path: Path | str) -> list[dict[str, Any]]:
 def load_queries(path: Path | str) -> list[dict[str, Any]]:
     """Queries ``{"text", "relevant": [ids]}`` with at least one relevant id."""
     queries = []
-    for number, row in _read_jsonl(path):
+    for number, row in read_json_lines(path):
         _text_field(path, number, row, "text")
         relevant = row.get("relevant")
         if (

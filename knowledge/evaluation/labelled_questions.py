@@ -6,12 +6,12 @@ thing; each passes the folder of its question files, which live with the tests, 
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from knowledge.evaluation.datasets import read_json_lines
 from knowledge.evaluation.metrics import ndcg_at, success_at
 from knowledge.search.index import HybridIndex
 from knowledge.service_search import KeywordBoost
@@ -23,13 +23,7 @@ def load_labelled_questions(directory: Path) -> list[dict[str, Any]]:
     """Every ``citizen_questions_*.jsonl`` line in ``directory``: ``{"text", "relevant", "lang", "style"}``."""
     questions: list[dict[str, Any]] = []
     for path in sorted(directory.glob("citizen_questions_*.jsonl")):
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                item = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise ValueError(f"{path.name}:{number}: not valid JSON ({error.msg})") from error
+        for number, item in read_json_lines(path):
             if not item.get("text") or not item.get("relevant"):
                 raise ValueError(f"{path.name}:{number}: needs 'text' and 'relevant'")
             questions.append(item)
