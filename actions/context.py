@@ -14,15 +14,26 @@ from typing import Literal
 
 from rasa_sdk import Tracker
 
-from knowledge.routing import Answer, AskBack, Route, RoutingPolicy, offered_score, route, stands_out
+from knowledge.routing import (
+    Answer,
+    AskBack,
+    NoMatch,
+    Route,
+    RoutingPolicy,
+    offered_score,
+    referral_lead,
+    route,
+    stands_out,
+)
 from knowledge.schema import Service
-from knowledge.service_search import CatalogueSearch, ServiceMatch
+from knowledge.service_search import CatalogueSearch, Lookup, ReferralMatch, ServiceMatch
 
 __all__ = [
     "SURE_INTENT",
     "Resolution",
     "SearchThresholds",
     "chosen_service",
+    "clearly_meant",
     "clearly_named",
     "find_service",
     "resolve_question",
@@ -49,21 +60,30 @@ class SearchThresholds:
     switch: float
     ask_margin: float
     spread: float
+    referral_margin: float = 0.0
 
     @property
     def policy(self) -> RoutingPolicy:
-        return RoutingPolicy(self.answer, self.ask_margin, spread=self.spread, depth=_CANDIDATES)
+        return RoutingPolicy(
+            self.answer, self.ask_margin, spread=self.spread, depth=_CANDIDATES, referral_margin=self.referral_margin
+        )
 
 
 @dataclass(frozen=True)
 class Resolution:
     """``source``: "named" (say which service, show its card), "context" (the one talked about),
-    "ask" (``candidates`` to choose from) or "none"."""
+    "ask" (``candidates`` to choose from) or "none" (with the ``referral`` topic outside the catalogue
+    the question is about, if one fits)."""
 
     service: Service | None
     source: Literal["named", "context", "ask", "none"]
     related: list[ServiceMatch] = field(default_factory=list)
     candidates: list[ServiceMatch] = field(default_factory=list)
+    referral: ReferralMatch | None = None
+
+
+def _none(decision: Route) -> Resolution:
+    return Resolution(None, "none", referral=decision.referral if isinstance(decision, NoMatch) else None)
 
 
 def _said(tracker: Tracker) -> str:
@@ -92,12 +112,17 @@ def _find(tracker: Tracker, catalogue: CatalogueSearch, thresholds: SearchThresh
     # questions, searching the mention when the sentence scored low answered no more of them right
     # and showed cards for "ใบอนุญาตตกปลา"-like things the catalogue does not have (docs/adr/0007).
     text = _said(tracker)
-    matches = catalogue.search(text, k=_CANDIDATES) if text else []
+    found = catalogue.lookup(text, k=_CANDIDATES) if text else Lookup([])
+    matches = found.matches
     mentioned = next(tracker.get_latest_entity_values("service"), None) is not None
     # Top matches all about equal with no service mentioned: wording many services' example
     # questions share ("ต้องใช้เอกสารอะไรบ้าง"), not a service.
     specific = mentioned or stands_out(matches, lead=thresholds.spread, depth=_CANDIDATES)
-    return _Finding(route(matches, thresholds.policy), mentioned, specific)
+    if not specific and found.referral is not None:
+        # A topic outside the catalogue that leads every service by the spread ("ใบอนุญาตอาวุธปืน
+        # ค่าธรรมเนียมเท่าไหร่"): the words are specific, just not about a service.
+        specific = referral_lead(matches, found.referral) >= thresholds.spread
+    return _Finding(route(matches, thresholds.policy, found.referral), mentioned, specific)
 
 
 def find_service(tracker: Tracker, catalogue: CatalogueSearch, thresholds: SearchThresholds) -> Route:
@@ -105,16 +130,29 @@ def find_service(tracker: Tracker, catalogue: CatalogueSearch, thresholds: Searc
     return _find(tracker, catalogue, thresholds).decision
 
 
-def clearly_named(tracker: Tracker, catalogue: CatalogueSearch, thresholds: SearchThresholds) -> Answer | None:
-    """One service the words themselves name at ``switch`` strength or more, when NLU is unsure of an
-    intent that has an answer of its own (an FAQ, a life-event menu): enough to answer about it."""
+def clearly_meant(
+    tracker: Tracker, catalogue: CatalogueSearch, thresholds: SearchThresholds
+) -> Answer | ReferralMatch | None:
+    """What the words themselves name, when NLU is unsure of an intent that has an answer of its own
+    (an FAQ, a life-event menu): one service that stands out (:func:`knowledge.routing.route` answers
+    only then), enough to answer about it, or a topic outside the catalogue, whose agency is a better
+    answer than "not something I do". The intent says what is asked, not whether to look: a long
+    question with a sentence of context first scores low against every service but still picks one."""
     confidence = float((tracker.latest_message.get("intent") or {}).get("confidence") or 0.0)
     if confidence >= SURE_INTENT:
         return None
     decision = find_service(tracker, catalogue, thresholds)
-    if isinstance(decision, Answer) and decision.match.hit.score >= thresholds.switch:
+    if isinstance(decision, Answer):
         return decision
+    if isinstance(decision, NoMatch) and decision.referral is not None:
+        return decision.referral
     return None
+
+
+def clearly_named(tracker: Tracker, catalogue: CatalogueSearch, thresholds: SearchThresholds) -> Answer | None:
+    """One service the words clearly name (:func:`clearly_meant`), or None."""
+    found = clearly_meant(tracker, catalogue, thresholds)
+    return found if isinstance(found, Answer) else None
 
 
 def _current_service(tracker: Tracker, catalogue: CatalogueSearch) -> Service | None:
@@ -135,7 +173,7 @@ def resolve_question(tracker: Tracker, catalogue: CatalogueSearch, thresholds: S
             others = [m for m in decision.candidates if m.service.id != current.id]
             return Resolution(current, "named", others)
         return Resolution(None, "ask", candidates=decision.candidates)
-    return Resolution(None, "none")
+    return _none(decision)
 
 
 def resolve_service(tracker: Tracker, catalogue: CatalogueSearch, thresholds: SearchThresholds) -> Resolution:
@@ -149,6 +187,9 @@ def resolve_service(tracker: Tracker, catalogue: CatalogueSearch, thresholds: Se
     decision = finding.decision
     current = _current_service(tracker, catalogue)
     if current is not None:
+        referred = decision.referral if isinstance(decision, NoMatch) else None
+        if referred is not None and finding.specific and referred.hit.score >= thresholds.switch:
+            return _none(decision)  # clearly about a matter outside the catalogue, not the current service
         clearly_another = finding.mentioned or (finding.specific and offered_score(decision) >= thresholds.switch)
         if isinstance(decision, Answer) and decision.match.service.id != current.id and clearly_another:
             return Resolution(decision.match.service, "named", decision.related)
@@ -162,4 +203,4 @@ def resolve_service(tracker: Tracker, catalogue: CatalogueSearch, thresholds: Se
         return Resolution(decision.match.service, "named", decision.related)
     if isinstance(decision, AskBack):
         return Resolution(None, "ask", candidates=decision.candidates)
-    return Resolution(None, "none")
+    return _none(decision)

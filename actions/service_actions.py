@@ -16,6 +16,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.context import SearchThresholds, clearly_named, resolve_question, resolve_service
 from actions.language import current_language
+from actions.referral_answer import referral_text
 from actions.service_answer import (
     choice_text,
     detail_text,
@@ -26,7 +27,7 @@ from actions.service_answer import (
     service_summary_text,
 )
 from knowledge.schema import LifeEvent, Service
-from knowledge.service_search import CatalogueSearch, ServiceMatch
+from knowledge.service_search import CatalogueSearch, ReferralMatch, ServiceMatch
 from texts import MAX_QUICK_REPLIES, Lang, field_name, life_event_name, text
 
 __all__ = [
@@ -66,8 +67,19 @@ def answered(service: Service, question: str, answer: str) -> list[EventType]:
     ]
 
 
-def missed(dispatcher: CollectingDispatcher, tracker: Tracker, lang: Lang) -> list[EventType]:
-    """Nothing in the catalogue fits: say so plainly and where else to ask; after repeated misses, offer a person."""
+def refer(dispatcher: CollectingDispatcher, referral: ReferralMatch, lang: Lang) -> None:
+    """A matter outside the catalogue that a referral topic covers: who handles it, never a near card."""
+    dispatcher.utter_message(text=referral_text(referral.referral, lang), buttons=life_event_buttons(lang))
+
+
+def missed(
+    dispatcher: CollectingDispatcher, tracker: Tracker, lang: Lang, referral: ReferralMatch | None = None
+) -> list[EventType]:
+    """Nothing in the catalogue fits: say so plainly and where else to ask (the ``referral`` topic's
+    agency when one fits); after repeated misses, offer a person."""
+    if referral is not None:
+        refer(dispatcher, referral, lang)
+        return []  # the citizen was told where to go: not a miss that calls for a person
     misses = float(tracker.get_slot("misses") or 0) + 1
     if misses >= MISSES_BEFORE_HUMAN:
         dispatcher.utter_message(response="utter_offer_human")
@@ -127,7 +139,7 @@ class ActionAnswerService(Action):
             return []
         if resolution.service is None:
             logger.info("no confident match (%d chars)", len(query))
-            return missed(dispatcher, tracker, lang)
+            return missed(dispatcher, tracker, lang, resolution.referral)
         return answer_service(dispatcher, resolution.service, resolution.related, query, lang)
 
 
@@ -162,6 +174,9 @@ class ActionAnswerDetail(Action):
             return []
         if resolution.source == "ask":
             ask_back(dispatcher, resolution.candidates, intent, lang)
+            return []
+        if resolution.service is None and resolution.referral is not None:
+            refer(dispatcher, resolution.referral, lang)
             return []
         if resolution.service is None:
             dispatcher.utter_message(

@@ -205,11 +205,22 @@ def score_chat_reply(
     )
 
 
-def score_search_top(question: Mapping[str, Any], ranked: Sequence[Sequence[Any]], min_score: float) -> Outcome:
+def score_search_top(
+    question: Mapping[str, Any],
+    ranked: Sequence[Sequence[Any]],
+    min_score: float,
+    referral: Sequence[Any] | None = None,
+    referral_margin: float = 0.0,
+) -> Outcome:
     """Score the catalogue search's ranked ``[service_id, score]`` pairs: the top one answers if it reaches
-    ``min_score``, else the bot would say nothing matched."""
+    ``min_score``, else the bot would say nothing matched; so it does when the best topic outside the
+    catalogue (``[topic_id, score]``, versions that have them) reaches ``min_score`` and comes within
+    ``referral_margin`` of the top service (``knowledge.routing.route``)."""
     relevant = set(question["relevant"])
     got = str(ranked[0][0]) if ranked and float(ranked[0][1]) >= min_score else None
+    topic_score = float(referral[1]) if referral else -1.0
+    if got is not None and topic_score >= min_score and topic_score >= float(ranked[0][1]) - referral_margin:
+        got = None
     right = got in relevant if relevant else got is None
     outcome = _judge(got, relevant, asked_back=False)
     return Outcome(str(question["id"]), str(question["kind"]), bool(relevant), right, outcome, got=got)
@@ -430,15 +441,23 @@ def worker(job: str, package: str, questions_path: Path, out: Path) -> None:
         runtime.load_catalogue()
         if runtime.catalogue_error:
             raise SystemExit(f"the catalogue did not load: {runtime.catalogue_error}")
+        wait = getattr(runtime.catalogue, "wait_for_classifier", None)  # versions that have one
+        if wait is not None:
+            wait()  # score as the running bot does once its classifier is trained, not while it trains
         result["index_seconds"] = round(time.perf_counter() - started, 1)
         result["min_score"] = settings.search.min_score
+        result["referral_margin"] = getattr(settings.search, "referral_margin", 0.0)
         started = time.perf_counter()
-        result["ranked"] = {
-            str(q["id"]): [
-                [m.service.id, round(float(m.hit.score), 4)] for m in runtime.catalogue.search(q["text"], k=5)
-            ]
-            for q in load_questions(questions_path)
-        }
+        ranked: dict[str, Any] = {}
+        referrals: dict[str, Any] = {}
+        lookup = getattr(runtime.catalogue, "lookup", None)  # versions with topics outside the catalogue
+        for q in load_questions(questions_path):
+            found = lookup(q["text"], k=5) if lookup else None
+            matches = found.matches if found else runtime.catalogue.search(q["text"], k=5)
+            ranked[str(q["id"])] = [[m.service.id, round(float(m.hit.score), 4)] for m in matches]
+            if found and found.referral:
+                referrals[str(q["id"])] = [found.referral.referral.id, round(float(found.referral.hit.score), 4)]
+        result["ranked"], result["referrals"] = ranked, referrals
         result["search_seconds"] = round(time.perf_counter() - started, 1)
     out.write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
 
@@ -624,7 +643,11 @@ def search_version(
 ) -> tuple[list[Outcome], dict[str, Any]]:
     result = run_worker(version, "search", questions_path, workdir)
     min_score = float(result["min_score"])
-    outcomes = [score_search_top(q, result["ranked"].get(str(q["id"]), []), min_score) for q in questions]
+    margin, referrals = float(result.get("referral_margin", 0.0)), result.get("referrals", {})
+    outcomes = [
+        score_search_top(q, result["ranked"].get(str(q["id"]), []), min_score, referrals.get(str(q["id"])), margin)
+        for q in questions
+    ]
     details = {
         "min_score": min_score,
         "index_seconds": result["index_seconds"],
@@ -659,11 +682,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "kinds": dict(Counter(q["kind"] for q in questions)),
         "versions": {},
     }
-    with (
-        tempfile.TemporaryDirectory(prefix="citizen-kinds-") as tmp,
-        baseline_worktree(args.baseline_ref, Path(tmp)) as baseline,
-    ):
-        for version in (baseline, working_tree()):
+    with tempfile.TemporaryDirectory(prefix="citizen-kinds-") as tmp, contextlib.ExitStack() as stack:
+        versions_to_run = [working_tree()]
+        if not args.no_baseline:
+            versions_to_run.insert(0, stack.enter_context(baseline_worktree(args.baseline_ref, Path(tmp))))
+        for version in versions_to_run:
             print(f">> {version.label} ({version.package}/ layout), {args.mode} mode", file=sys.stderr, flush=True)
             version_started = time.monotonic()
             workdir = Path(tmp) / f"run-{version.name}"
@@ -689,6 +712,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split", choices=sorted(SPLITS), default="test")
     parser.add_argument("--questions", default=None, help="a JSONL file instead of the split")
     parser.add_argument("--baseline-ref", default=DEFAULT_BASELINE, help="git ref to compare against")
+    parser.add_argument("--no-baseline", action="store_true", help="only the working tree (a quicker look)")
     parser.add_argument("--rasa-venv", default=str(RASA_VENV), help="the Rasa environment (chat mode)")
     parser.add_argument("--misses", action="store_true", help="list each version's wrong answers (not on test)")
     parser.add_argument("--worker", choices=["catalogue", "search"], help=argparse.SUPPRESS)

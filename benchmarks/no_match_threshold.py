@@ -8,7 +8,10 @@ answered with an unrelated card. The search and the decision are the bot's own
 :func:`knowledge.routing.route`); NLU is not run, so a question is routed on its own words only.
 
 The threshold is chosen together with the two ask-back settings (``search.ask_back_margin``: the
-second best this close; ``search.ask_back_spread``: the fifth best this close), on their full grid,
+second best this close; ``search.ask_back_spread``: the fifth best this close) and the referral
+margin (``search.referral_margin``: a topic outside the catalogue, ``knowledge/seed/referrals``, this
+close to the best service, or above it, makes the answer "not covered"; ``off`` ignores the topics),
+on their full grid,
 for the most merit: questions handled right (the right card for a covered question, an honest "not
 covered" for the others) minus wrong cards (a wrong service, or any card for a question the catalogue
 does not cover). Among equals: the lowest threshold (says "not found" least), then the widest
@@ -42,8 +45,9 @@ if str(ROOT) not in sys.path:
 
 from gateway.settings import SearchSettings  # noqa: E402
 from knowledge.catalogue_files import load_seed  # noqa: E402
+from knowledge.referrals import load_referrals  # noqa: E402
 from knowledge.routing import Answer, AskBack, RoutingPolicy, route  # noqa: E402
-from knowledge.service_search import CatalogueSearch, ServiceMatch  # noqa: E402
+from knowledge.service_search import CatalogueSearch, Lookup  # noqa: E402
 from knowledge.store import CatalogueStore  # noqa: E402
 from nlu.embedders import create_embedder  # noqa: E402
 
@@ -53,6 +57,8 @@ CANDIDATES = 5  # as many as the actions ask for (actions/context.py)
 THRESHOLDS = [round(0.20 + 0.025 * i, 3) for i in range(21)]  # 0.20 .. 0.70
 MARGINS = [0.0, 0.005, 0.01, 0.015, 0.02, 0.03, 0.04, 0.05]
 SPREADS = [0.0, 0.05, 0.075, 0.1, 0.125, 0.15]
+REFERRAL_OFF = -1.0  # a topic would have to beat the best service by 1: never
+REFERRAL_MARGINS = [REFERRAL_OFF, -0.1, -0.05, -0.025, 0.0, 0.025, 0.05, 0.1]
 
 # What happened to one question at one threshold.
 IN_RIGHT, IN_WRONG, IN_ASK_RIGHT, IN_ASK_WRONG, IN_NOT_FOUND = "right", "wrong", "ask+", "ask-", "not found"
@@ -74,8 +80,8 @@ def load_questions(path: Path) -> list[Question]:
     return [Question(r["text"], frozenset(r["relevant"]), r.get("kind", "?")) for r in records]
 
 
-def outcome(question: Question, matches: Sequence[ServiceMatch], policy: RoutingPolicy) -> str:
-    decision = route(matches, policy)
+def outcome(question: Question, found: Lookup, policy: RoutingPolicy) -> str:
+    decision = route(found.matches, policy, found.referral)
     if not question.relevant:
         if isinstance(decision, Answer):
             return OUT_CARD
@@ -88,7 +94,7 @@ def outcome(question: Question, matches: Sequence[ServiceMatch], policy: Routing
     return IN_NOT_FOUND
 
 
-Results = Sequence[Sequence[ServiceMatch]]  # each question's matches, best first
+Results = Sequence[Lookup]  # each question's matches, best first, and best topic outside the catalogue
 
 
 def tally(questions: Sequence[Question], results: Results, policy: RoutingPolicy) -> Counter[str]:
@@ -112,25 +118,33 @@ def merit(counts: Counter[str]) -> int:
     return handled_right(counts) - wrong_cards(counts)
 
 
-Key = tuple[float, float, float]  # min_score, ask_margin, spread
+Key = tuple[float, float, float, float]  # min_score, ask_margin, spread, referral_margin
 Grid = dict[Key, Counter[str]]
-SETTINGS = ("min_score", "ask_margin", "spread")
-VALUES = {"min_score": THRESHOLDS, "ask_margin": MARGINS, "spread": SPREADS}
+SETTINGS = ("min_score", "ask_margin", "spread", "referral_margin")
+VALUES = {"min_score": THRESHOLDS, "ask_margin": MARGINS, "spread": SPREADS, "referral_margin": REFERRAL_MARGINS}
 
 
 def policy_of(key: Key) -> RoutingPolicy:
-    return RoutingPolicy(min_score=key[0], ask_margin=key[1], spread=key[2], depth=CANDIDATES)
+    return RoutingPolicy(min_score=key[0], ask_margin=key[1], spread=key[2], depth=CANDIDATES, referral_margin=key[3])
 
 
 def sweep(questions: Sequence[Question], results: Results) -> Grid:
-    keys = [(t, m, s) for t in THRESHOLDS for m in MARGINS for s in SPREADS]
+    keys = [(t, m, s, r) for t in THRESHOLDS for m in MARGINS for s in SPREADS for r in REFERRAL_MARGINS]
     return {key: tally(questions, results, policy_of(key)) for key in keys}
 
 
-def choose(grid: Grid) -> Key:
-    """Most merit; among equals the lowest threshold, then the widest margin, then the widest spread."""
-    best = max(merit(counts) for counts in grid.values())
-    return min((key for key, counts in grid.items() if merit(counts) == best), key=lambda k: (k[0], -k[1], -k[2]))
+def choose(grid: Grid, ask_back: tuple[float, float] | None = None) -> Key:
+    """Most merit; among equals the lowest threshold, then the widest margin, then the widest spread,
+    then the referral margin that sends fewest questions to a referral (the lowest).
+
+    ``ask_back``: keep ``(ask_margin, spread)`` as given and choose the rest. Merit counts an ask-back
+    as zero, so with topics outside the catalogue taking the near misses it would choose never to ask
+    (margin 0), and with half credit for a right choice it asks about one question in eight; how
+    close is too close to call is a product decision (docs/adr/0007-retrieval-routing.md)."""
+    keys = [k for k in grid if ask_back is None or (k[1], k[2]) == ask_back]
+    best = max(merit(grid[key]) for key in keys)
+    candidates = (key for key in keys if merit(grid[key]) == best)
+    return min(candidates, key=lambda k: (k[0], -k[1], -k[2], k[3]))
 
 
 _HEADER = (
@@ -172,15 +186,19 @@ def _described(key: Key) -> str:
     return ", ".join(f"{name} {value:.3f}" for name, value in zip(SETTINGS, key, strict=True))
 
 
-def search_all(questions: Sequence[Question], embedder_name: str, model: str | None) -> list[list[ServiceMatch]]:
+def search_all(
+    questions: Sequence[Question], embedder_name: str, model: str | None, referrals_dir: Path | None
+) -> list[Lookup]:
     with tempfile.TemporaryDirectory(prefix="no-match-") as tmp:
         store = CatalogueStore(f"sqlite:///{Path(tmp) / 'catalogue.db'}")
         try:
             store.import_services(load_seed(), "benchmark")
-            catalogue = CatalogueSearch(store, create_embedder(embedder_name, model), Path(tmp) / "index")
+            referrals = load_referrals(referrals_dir) if referrals_dir else []
+            embedder = create_embedder(embedder_name, model)
+            catalogue = CatalogueSearch(store, embedder, Path(tmp) / "index", referrals=referrals)
             catalogue.load_or_build()
             catalogue.wait_for_classifier()  # score as the running bot does once it has trained
-            return [catalogue.search(q.text, k=CANDIDATES) for q in questions]
+            return [catalogue.lookup(q.text, k=CANDIDATES) for q in questions]
         finally:
             store.close()
 
@@ -192,14 +210,24 @@ def main() -> None:
     parser.add_argument("--embedder", default=settings.embedder)
     parser.add_argument("--model", default=settings.model)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON instead of tables")
+    parser.add_argument(
+        "--sweep-ask-back",
+        action="store_true",
+        help="choose the ask-back settings too (default: keep the configured ones, see choose())",
+    )
     args = parser.parse_args()
 
     questions = load_questions(args.questions)
-    results = search_all(questions, args.embedder, args.model)
+    results = search_all(questions, args.embedder, args.model, settings.referrals_dir)
     grid = sweep(questions, results)
-    chosen = choose(grid)
+    chosen = choose(grid, None if args.sweep_ask_back else (settings.ask_back_margin, settings.ask_back_spread))
     inside = sum(1 for q in questions if q.relevant)
-    current: Key = (settings.min_score, settings.ask_back_margin, settings.ask_back_spread)
+    current: Key = (
+        settings.min_score,
+        settings.ask_back_margin,
+        settings.ask_back_spread,
+        settings.referral_margin,
+    )
     if args.json:
         report: dict[str, Any] = {
             "questions": len(questions),

@@ -73,6 +73,49 @@ def _cmd_catalogue_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_catalogue_stale(args: argparse.Namespace) -> int:
+    """Facts checked too long ago, without a source or not yet verified, from the configured store
+    (or from files with ``--path``); always exit 0 when the review ran: staleness is information."""
+    from gateway.settings import get_settings
+    from knowledge.catalogue_files import CatalogueFileError, load_services
+    from knowledge.fact_review import format_report, review_facts
+    from knowledge.schema import Service
+    from knowledge.store import CatalogueStore
+
+    settings = get_settings()
+    days = settings.catalogue.fact_max_age_days if args.older_than is None else args.older_than
+    services: list[Service]
+    if args.path:
+        try:
+            services = load_services(Path(args.path))
+        except CatalogueFileError as error:
+            print(error, file=sys.stderr)
+            return 1
+    else:
+        store = CatalogueStore(settings.store.url)
+        try:
+            services = store.list_services()
+        finally:
+            store.close()
+    report = review_facts(services, max_age_days=days)
+    if args.json:
+        print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        print(format_report(report))
+    return 0
+
+
+def _days(value: str) -> int:
+    """A whole number of days, 0 or more; argparse turns the ValueError into exit 2 with the message."""
+    try:
+        days = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of days") from None
+    if days < 0:
+        raise argparse.ArgumentTypeError(f"{days} days: the age must be 0 or more")
+    return days
+
+
 def _cmd_line_rich_menu(args: argparse.Namespace) -> int:
     from channels.line.rich_menu import RichMenuError, run_rich_menu_command
     from gateway.settings import get_settings
@@ -107,7 +150,9 @@ def build_parser() -> argparse.ArgumentParser:
     retrieval.add_argument("--model", default=None, help="sentence-transformers model name or local path")
     retrieval.set_defaults(handler=_cmd_eval_retrieval)
 
-    catalogue = commands.add_parser("catalogue", help="validate, import or export the service catalogue")
+    catalogue = commands.add_parser(
+        "catalogue", help="validate, import or export the service catalogue, or list its stale facts"
+    )
     actions = catalogue.add_subparsers(dest="action", required=True)
     validate = actions.add_parser("validate", help="check a YAML/JSON file or folder of services")
     validate.add_argument("path")
@@ -119,6 +164,19 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("path")
     load.add_argument("--author", default="cli-import")
     load.set_defaults(handler=_cmd_catalogue_import)
+    stale = actions.add_parser(
+        "stale", help="list facts checked too long ago, without a source or not yet verified, per service"
+    )
+    stale.add_argument(
+        "--older-than",
+        type=_days,
+        default=None,
+        metavar="DAYS",
+        help="a fact checked more than DAYS ago is stale (default: CITIZENBOT_CATALOGUE__FACT_MAX_AGE_DAYS, 365)",
+    )
+    stale.add_argument("--json", action="store_true", help="print the review as JSON")
+    stale.add_argument("--path", default=None, help="review these files or this folder instead of the store")
+    stale.set_defaults(handler=_cmd_catalogue_stale)
 
     line = commands.add_parser("line", help="LINE Official Account tools")
     line_actions = line.add_subparsers(dest="action", required=True)

@@ -26,6 +26,7 @@ from gateway.revision_watcher import RevisionWatcher
 from gateway.settings import Settings
 from knowledge.catalogue_files import load_seed
 from knowledge.catalogue_writer import CatalogueWriter
+from knowledge.referrals import load_referrals
 from knowledge.schema import Service
 from knowledge.search.dense import set_faiss_threads
 from knowledge.service_search import CatalogueSearch
@@ -56,12 +57,19 @@ class Runtime:
         set_faiss_threads(search.faiss_threads)
         store = CatalogueStore(settings.store.url)
         embedder = create_embedder(search.embedder, search.model, threads=search.encoder_threads)
-        catalogue = CatalogueSearch(store, embedder, search.index_dir, spelling=search.spelling_config())
+        referrals = load_referrals(search.referrals_dir) if search.referrals_dir is not None else []
+        catalogue = CatalogueSearch(
+            store, embedder, search.index_dir, spelling=search.spelling_config(), referrals=referrals
+        )
         writer = CatalogueWriter(store, catalogue)
         watcher = RevisionWatcher(catalogue, search.revision_poll_seconds)
         conversations = ConversationStore(settings.store.conversations_url)
         thresholds = SearchThresholds(
-            search.min_score, search.switch_score, search.ask_back_margin, search.ask_back_spread
+            search.min_score,
+            search.switch_score,
+            search.ask_back_margin,
+            search.ask_back_spread,
+            referral_margin=search.referral_margin,
         )
         executor = ActionExecutor()
         for action in build_actions(catalogue, thresholds, conversations, SampleStatusProvider()):

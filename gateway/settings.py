@@ -64,10 +64,15 @@ class SearchSettings(BaseModel):
     # without the detail that picks one), are offered as a choice. min_score and both ask-back
     # values are chosen on the development questions by benchmarks/no_match_threshold.py
     # (docs/adr/0007-retrieval-routing.md).
-    min_score: float = Field(default=0.35, ge=0, le=1)
+    min_score: float = Field(default=0.325, ge=0, le=1)
     switch_score: float = Field(default=0.55, ge=0, le=1)
     ask_back_margin: float = Field(default=0.015, ge=0, le=1)
     ask_back_spread: float = Field(default=0.1, ge=0, le=1)
+    # Topics the catalogue does not cover, with who handles them (knowledge/seed/referrals); a topic
+    # scoring within referral_margin of the best service (or above it) makes the answer "not in the
+    # catalogue: ask this agency". Chosen on the development questions by benchmarks/no_match_threshold.py.
+    referrals_dir: Path | None = PROJECT_ROOT / "knowledge" / "seed" / "referrals"
+    referral_margin: float = Field(default=0.05, ge=-1, le=1)
     # How often the gateway checks the store for changes made by another process
     # (`citizenbot catalogue import`, a second gateway) and catches up.
     revision_poll_seconds: float = Field(default=2.0, gt=0)
@@ -99,6 +104,12 @@ class EditorSettings(BaseModel):
     token: SecretStr = SecretStr(_DEV_EDITOR_TOKEN)
 
 
+class CatalogueSettings(BaseModel):
+    # A fact checked longer ago than this is listed as stale (`citizenbot catalogue stale`,
+    # GET /api/admin/stale): rules, fees and amounts change, and a year-old check is a guess.
+    fact_max_age_days: int = Field(default=365, ge=0)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="CITIZENBOT_", env_nested_delimiter="__", env_file=".env", extra="ignore"
@@ -111,6 +122,7 @@ class Settings(BaseSettings):
     store: StoreSettings = StoreSettings()
     search: SearchSettings = SearchSettings()
     editor: EditorSettings = EditorSettings()
+    catalogue: CatalogueSettings = CatalogueSettings()
     line: LineSettings = LineSettings()
     web: WebSettings = WebSettings()
 

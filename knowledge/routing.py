@@ -12,9 +12,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from knowledge.service_search import ServiceMatch
+from knowledge.service_search import ReferralMatch, ServiceMatch
 
-__all__ = ["Answer", "AskBack", "NoMatch", "Route", "RoutingPolicy", "offered_score", "route", "stands_out"]
+__all__ = [
+    "Answer",
+    "AskBack",
+    "NoMatch",
+    "Route",
+    "RoutingPolicy",
+    "offered_score",
+    "referral_lead",
+    "refers",
+    "route",
+    "stands_out",
+]
 
 
 @dataclass(frozen=True)
@@ -25,6 +36,8 @@ class RoutingPolicy:
     is too close to call, so the citizen chooses. ``spread``: when even the ``depth``-th candidate is
     within this of the best, the words name a family ("ใบขับขี่") but not the detail that picks one of
     it, so the citizen chooses too (0 never). ``max_choices``: most candidates offered.
+    ``referral_margin``: a topic outside the catalogue (:mod:`knowledge.referrals`) that scores within
+    this of the best service, or above it, is the answer instead: the question is about that topic.
     """
 
     min_score: float
@@ -32,9 +45,11 @@ class RoutingPolicy:
     spread: float = 0.0
     depth: int = 5
     max_choices: int = 3
+    referral_margin: float = 0.0
 
     def __post_init__(self) -> None:
         scores_ok = 0 <= self.min_score <= 1 and min(self.ask_margin, self.spread) >= 0
+        scores_ok = scores_ok and -1 <= self.referral_margin <= 1
         if not scores_ok or self.depth < 2 or self.max_choices < 2:
             raise ValueError(f"unusable routing policy {self}")
 
@@ -56,18 +71,26 @@ class AskBack:
 
 @dataclass(frozen=True)
 class NoMatch:
-    """Nothing fits well enough to be shown as the answer; ``nearest`` is for logs only."""
+    """Nothing fits well enough to be shown as the answer; ``nearest`` is for logs only.
+    ``referral``: the topic outside the catalogue the question is about, when one fits: say who
+    handles it."""
 
     nearest: ServiceMatch | None = None
+    referral: ReferralMatch | None = None
 
 
 Route = Answer | AskBack | NoMatch
 
 
-def route(matches: Sequence[ServiceMatch], policy: RoutingPolicy) -> Route:
-    """Decide from ``matches`` (best first, as :meth:`CatalogueSearch.search` returns them)."""
-    if not matches or matches[0].hit.score < policy.min_score:
-        return NoMatch(matches[0] if matches else None)
+def route(matches: Sequence[ServiceMatch], policy: RoutingPolicy, referral: ReferralMatch | None = None) -> Route:
+    """Decide from ``matches`` (best first) and the best ``referral`` topic, as
+    :meth:`CatalogueSearch.lookup` returns them."""
+    nearest = matches[0] if matches else None
+    topic = referral if referral is not None and referral.hit.score >= policy.min_score else None
+    if nearest is None or nearest.hit.score < policy.min_score:
+        return NoMatch(nearest, topic)
+    if topic is not None and refers(matches, topic, policy):
+        return NoMatch(nearest, topic)
     best, rest = matches[0], [m for m in matches[1:] if m.hit.score >= policy.min_score]
     close = [m for m in rest if best.hit.score - m.hit.score <= policy.ask_margin]
     if close:
@@ -75,6 +98,25 @@ def route(matches: Sequence[ServiceMatch], policy: RoutingPolicy) -> Route:
     if rest and policy.spread > 0 and not stands_out(matches, lead=policy.spread, depth=policy.depth):
         return AskBack([best, *rest][: policy.max_choices])
     return Answer(best, rest)
+
+
+def referral_lead(matches: Sequence[ServiceMatch], topic: ReferralMatch) -> float:
+    """The topic's lead over the best service, as retrieval scored both (a hand-made match: its score)."""
+    if topic.lead is not None:
+        return topic.lead
+    return topic.hit.score - matches[0].hit.score if matches else topic.hit.score
+
+
+def refers(matches: Sequence[ServiceMatch], topic: ReferralMatch, policy: RoutingPolicy) -> bool:
+    """Is the question about ``topic`` rather than a service? It must come within ``referral_margin``
+    of the best service; and when no service stands out (wording many texts share: "ค่าธรรมเนียม
+    เท่าไหร่", "where do I apply"), it must lead them by the ``spread`` itself, since such wording fits
+    the topics' short example questions as well as anything."""
+    lead = referral_lead(matches, topic)
+    if lead < -policy.referral_margin:
+        return False
+    flat = policy.spread > 0 and not stands_out(matches, lead=policy.spread, depth=policy.depth)
+    return not flat or lead >= policy.spread
 
 
 def offered_score(decision: Route) -> float:

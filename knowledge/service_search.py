@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from knowledge.referrals import Referral, fingerprint
 from knowledge.schema import LifeEvent, Service
 from knowledge.search.index import HybridIndex
 from knowledge.search.passages import Passage, SearchHit
@@ -32,7 +33,16 @@ from nlu.embedders import Embedder
 from nlu.language import Lang
 from nlu.normalize import normalize_text
 
-__all__ = ["CatalogueSearch", "KeywordBoost", "ServiceMatch", "editors_words", "passages_for"]
+__all__ = [
+    "CatalogueSearch",
+    "KeywordBoost",
+    "Lookup",
+    "ReferralMatch",
+    "ServiceMatch",
+    "editors_words",
+    "passages_for",
+    "referral_passages",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +67,17 @@ def passages_for(service: Service) -> list[Passage]:
     return passages
 
 
+def referral_passages(referral: Referral) -> list[Passage]:
+    """A topic outside the catalogue, as search sees it: its title, keywords and example questions."""
+    passages: list[Passage] = []
+    for lang in ("th", "en"):
+        passages.append(Passage(referral.doc_id, "title", lang, referral.title.get(lang)))
+        if referral.keywords.get(lang):
+            passages.append(Passage(referral.doc_id, "keywords", lang, " ".join(referral.keywords.get(lang))))
+        passages.extend(Passage(referral.doc_id, "example", lang, q) for q in referral.example_questions.get(lang))
+    return passages
+
+
 def editors_words(service: Service, lang: Lang) -> list[str]:
     """Keywords, colloquial names and abbreviations: the phrases editors curate for search."""
     return [*service.keywords.get(lang), *service.colloquial_names.get(lang), *service.abbreviations.get(lang)]
@@ -78,15 +99,17 @@ class KeywordBoost:
     MIN_CHARS = 4
     BONUS = 0.15
 
-    def __init__(self, services: Mapping[str, Service]) -> None:
-        phrases = {
-            sid: {
-                phrase
-                for lang in ("th", "en")
-                for phrase in map(_squash, [*editors_words(s, lang), s.title.get(lang)])
-                if len(phrase) >= self.MIN_CHARS
-            }
+    def __init__(self, services: Mapping[str, Service], referrals: Sequence[Referral] = ()) -> None:
+        named: dict[str, list[str]] = {
+            sid: [text for lang in ("th", "en") for text in [*editors_words(s, lang), s.title.get(lang)]]
             for sid, s in services.items()
+        }
+        # Topics outside the catalogue compete for their own words ("ใบอนุญาตปืน"), and a word both
+        # they and a service use tells neither apart.
+        named.update({r.doc_id: [*r.keywords.th, *r.keywords.en, r.title.th, r.title.en] for r in referrals})
+        phrases = {
+            sid: {phrase for phrase in map(_squash, texts) if len(phrase) >= self.MIN_CHARS}
+            for sid, texts in named.items()
         }
         # A phrase editors gave several services ("ใบขับขี่", "SSO") says nothing about which one is
         # meant; counting it would lift every sibling alike and drown the phrase that tells them apart.
@@ -114,6 +137,28 @@ class ServiceMatch:
     hit: SearchHit
 
 
+@dataclass(frozen=True)
+class ReferralMatch:
+    """A topic outside the catalogue that fits the question (:mod:`knowledge.referrals`).
+
+    ``lead``: its retrieval score minus the best service's. Topics are not classes of the service
+    classifier (as classes they took "renew my passport" from the Thai passport to a foreign one),
+    so they are weighed against the services before the classifier re-scores those."""
+
+    referral: Referral
+    hit: SearchHit
+    lead: float | None = None
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """The services that fit a question, best first, and the best-fitting topic outside the
+    catalogue if one fits at all (:func:`knowledge.routing.route` weighs the two)."""
+
+    matches: list[ServiceMatch]
+    referral: ReferralMatch | None = None
+
+
 class CatalogueSearch:
     """Search over the live catalogue; one instance per gateway process.
 
@@ -135,8 +180,11 @@ class CatalogueSearch:
         classifier: ClassifierConfig | None = ClassifierConfig(),  # noqa: B008 - frozen, shared safely
         classifier_weight: float = CLASSIFIER_WEIGHT,
         spelling: SpellingConfig | None = DEFAULT_SPELLING,  # misspelt Thai: knowledge.search.spelling
+        referrals: Sequence[Referral] = (),  # topics outside the catalogue: knowledge.referrals
     ) -> None:
         self.store = store
+        self.referrals = {r.doc_id: r for r in referrals}
+        self._referrals_fingerprint = fingerprint(self.referrals.values())
         self.spelling = spelling
         self.embedder = embedder
         self.index_dir = index_dir
@@ -165,10 +213,12 @@ class CatalogueSearch:
         if index is None:
             logger.info("building the search index for %d services", len(services))
             index = HybridIndex(self.embedder, spelling=self.spelling)
-            index.upsert_many({sid: passages_for(s) for sid, s in services.items()})
+            docs = {sid: passages_for(s) for sid, s in services.items()}
+            docs.update({doc_id: referral_passages(r) for doc_id, r in self.referrals.items()})
+            index.upsert_many(docs)
             self._save(index, revision)
         self._index, self._services, self.revision = index, services, revision
-        self._boost = KeywordBoost(services)
+        self._boost = KeywordBoost(services, list(self.referrals.values()))
         self._retrain(services)
 
     def _load_saved(self, revision: int) -> HybridIndex | None:
@@ -177,7 +227,8 @@ class CatalogueSearch:
             return None
         try:
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
-            if meta.get("revision") != revision or meta.get("store") != self.store.url:
+            same_topics = meta.get("referrals") == self._referrals_fingerprint
+            if meta.get("revision") != revision or meta.get("store") != self.store.url or not same_topics:
                 logger.info("saved search index is stale; rebuilding")
                 return None
             return HybridIndex.load(self.index_dir, self.embedder, self.spelling)
@@ -188,7 +239,12 @@ class CatalogueSearch:
     def _save(self, index: HybridIndex, revision: int) -> None:
         self.index_dir.mkdir(parents=True, exist_ok=True)
         index.save(self.index_dir)
-        meta = {"revision": revision, "store": self.store.url, "embedder": self.embedder.name}
+        meta = {
+            "revision": revision,
+            "store": self.store.url,
+            "embedder": self.embedder.name,
+            "referrals": self._referrals_fingerprint,
+        }
         tmp = self.index_dir / (_META_FILE + ".tmp")
         tmp.write_text(json.dumps(meta), encoding="utf-8")
         tmp.replace(self.index_dir / _META_FILE)
@@ -227,7 +283,7 @@ class CatalogueSearch:
             index.upsert_many(updates)
             services = {sid: s for sid, s in self._services.items() if sid not in changes.removed}
             services.update(changes.services)
-            self._services, self._boost = services, KeywordBoost(services)
+            self._services, self._boost = services, KeywordBoost(services, list(self.referrals.values()))
             self._retrain(services)
             self.revision = changes.revision
             self._save(index, self.revision)
@@ -256,14 +312,28 @@ class CatalogueSearch:
         return self._index
 
     def search(self, query: str, k: int = 5) -> list[ServiceMatch]:
-        services, boost = self._services, self._boost
+        """The ``k`` services that fit ``query`` best (topics outside the catalogue left out)."""
+        return self.lookup(query, k).matches
+
+    def lookup(self, query: str, k: int = 5) -> Lookup:
+        """The ``k`` best services and the best topic outside the catalogue, scored together."""
+        services, referrals, boost = self._services, self.referrals, self._boost
         index = self._require_index()
-        hits = boost.rerank(index.search(query, k=max(k * 3, 10)), index.spell(query))
+        depth = max(k * 3, 10) + (10 if referrals else 0)
+        spelled = index.spell(query)  # the classifier learnt the catalogue's spelling too
+        retrieved = boost.rerank(index.search(query, k=depth), spelled)
+        topic = next((hit for hit in retrieved if hit.doc_id in referrals), None)
+        hits = [hit for hit in retrieved if hit.doc_id in services]
+        best_service = hits[0].score if hits else 0.0
         classifier = self.classifier
         if classifier is not None and self.classifier_weight > 0 and hits:
-            probabilities = classifier.probabilities(query, self._text_vectors.query(query))
+            probabilities = classifier.probabilities(spelled, self._text_vectors.query(spelled))
             hits = fuse_with_classifier(hits, probabilities, self.classifier_weight)
-        return [ServiceMatch(services[hit.doc_id], hit) for hit in hits[:k] if hit.doc_id in services]
+        matches = [ServiceMatch(services[hit.doc_id], hit) for hit in hits[:k]]
+        referral = None
+        if topic is not None:
+            referral = ReferralMatch(referrals[topic.doc_id], topic, lead=topic.score - best_service)
+        return Lookup(matches, referral)
 
     def get(self, service_id: str) -> Service | None:
         return self._services.get(service_id)

@@ -29,10 +29,13 @@ _DIGIT_MAP = {thai: str(value) for value, thai in enumerate(_THAI_DIGITS)}
 _COMBINING_MARKS = frozenset(
     "\u0e31\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e3a\u0e47\u0e48\u0e49\u0e4a\u0e4b\u0e4c\u0e4d\u0e4e"
 )
-# Thai letters and vowels (no digits, no marks): a run of three or more is
-# elongation ("ครับบบบ", "มากกกก", "จ้าาาา"); no Thai word repeats one three times.
+# Thai letters and vowels (no digits, no marks): a run of four or more is elongation ("มากกกก",
+# "จ้าาาา"). Three is elongation only where a word ends ("ครับบบ", "ครับบบ ขอบคุณ"): inside running
+# text it is one word's last letter before another's doubled first ("ใน" + "นนทบุรี").
 _THAI_LETTER = re.compile(r"[\u0e01-\u0e30\u0e32\u0e33\u0e40-\u0e46]")
+_THAI_CHAR = re.compile(r"[\u0e01-\u0e4e]")
 _ELONGATION_MIN = 3
+_ELONGATION_ANYWHERE = 4
 
 
 def _is_thai_letter(char: str) -> bool:
@@ -82,7 +85,9 @@ def normalize_with_spans(text: str) -> tuple[str, list[tuple[int, int]]]:
             run_end = i + 1
             while run_end < length and text[run_end] == char:
                 run_end += 1
-            if run_end - i >= _ELONGATION_MIN:
+            run = run_end - i
+            word_ends = run_end == length or not _THAI_CHAR.fullmatch(text[run_end])
+            if run >= _ELONGATION_ANYWHERE or (run >= _ELONGATION_MIN and word_ends):
                 out.append(char)
                 spans.append((i, run_end))
                 i = run_end

@@ -12,7 +12,16 @@ from nlu.language import Lang
 from texts.limits import MAX_QUICK_REPLIES
 from texts.table import LANGUAGES
 from texts.widget import widget_strings
-from texts.wording import bilingual, field_name, join_list, life_event_name, text, verify_note
+from texts.wording import (
+    bilingual,
+    field_name,
+    format_date,
+    join_list,
+    life_event_name,
+    text,
+    unverified_note,
+    verify_note,
+)
 
 __all__ = [
     "LANGUAGES",
@@ -20,9 +29,11 @@ __all__ = [
     "Lang",
     "bilingual",
     "field_name",
+    "format_date",
     "join_list",
     "life_event_name",
     "text",
+    "unverified_note",
     "verify_note",
     "widget_strings",
 ]

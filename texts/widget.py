@@ -31,5 +31,6 @@ def widget_strings() -> dict[Lang, dict[str, str | list[str]]]:
         words["suggestions"] = suggestions
         words["documents"] = entries["answers.documents"][lang]
         words["reviewed"] = entries["card.reviewed"][lang]
+        words["unchecked"] = entries["card.unchecked"][lang]
         strings[lang] = words
     return strings

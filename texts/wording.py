@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 from knowledge.schema import LifeEvent
 from nlu.language import Lang
 from texts.table import table
 
-__all__ = ["bilingual", "field_name", "join_list", "life_event_name", "text", "verify_note"]
+__all__ = [
+    "bilingual",
+    "field_name",
+    "format_date",
+    "join_list",
+    "life_event_name",
+    "text",
+    "unverified_note",
+    "verify_note",
+]
 
 # Typography, not wording: Thai separates listed items with a space, English with a comma.
 _LIST_SEPARATOR: dict[Lang, str] = {"th": " ", "en": ", "}
+# The calendar, not wording: Thai dates count the Buddhist era, 543 years ahead of the Common Era.
+_YEAR_OFFSET: dict[Lang, int] = {"th": 543, "en": 0}
+_MONTH_KEYS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
 def text(key: str, lang: Lang, **values: object) -> str:
@@ -43,6 +56,33 @@ def verify_note(fields: Sequence[str], lang: Lang) -> str:
     if not fields:
         raise ValueError("a verify note names at least one field")
     return text("answers.verify_note", lang, fields=join_list([field_name(field, lang) for field in fields], lang))
+
+
+def unverified_note(items: Sequence[str], lang: Lang) -> str:
+    """The sentence naming what the catalogue has not confirmed with the agency, e.g.
+    "ค่าธรรมเนียมยังไม่ได้ตรวจสอบกับหน่วยงาน ..." / "The fee has not been confirmed with the agency; ...".
+
+    ``items`` are Service fields ("fees", "documents" ...) or the kinds of fact named on their own
+    ("fine", "deadline", "amount"), each with an ``answers.unverified_<item>`` entry."""
+    if not items:
+        raise ValueError("an unverified note names at least one item")
+    names = join_list([text(f"answers.unverified_{item}", lang) for item in items], lang)
+    sentence = text("answers.unverified_one" if len(items) == 1 else "answers.unverified_many", lang, fields=names)
+    return sentence[:1].upper() + sentence[1:]
+
+
+def format_date(date: dt.date, lang: Lang) -> str:
+    """A date as a citizen reads it: "1 ธ.ค. 2569" (Buddhist era) in Thai, "1 Dec 2026" in English.
+
+    :Example:
+
+        >>> format_date(dt.date(2026, 12, 1), "th")
+        '1 ธ.ค. 2569'
+        >>> format_date(dt.date(2026, 12, 1), "en")
+        '1 Dec 2026'
+    """
+    month = text(f"date.{_MONTH_KEYS[date.month - 1]}", lang)
+    return f"{date.day} {month} {date.year + _YEAR_OFFSET[lang]}"
 
 
 def life_event_name(event: LifeEvent, lang: Lang) -> str:

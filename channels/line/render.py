@@ -9,6 +9,7 @@ offered in, so a tap is answered in the same language.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import unicodedata
@@ -264,6 +265,24 @@ def _https(url: object) -> str | None:
     return None
 
 
+def _checked_line(card: dict[str, Any], lang: Lang) -> str:
+    """When the facts were last checked: the card's own sentence (the same the widget shows); for a
+    card without one, its ``last_reviewed`` date, and a null date says nobody has checked yet."""
+    sentence = card.get("last_checked_text")
+    if isinstance(sentence, str) and sentence.strip():
+        return sentence
+    if "last_reviewed" not in card:
+        return ""
+    reviewed = card.get("last_reviewed")
+    if not reviewed:
+        return texts.text("card.unchecked", lang)
+    try:
+        date = texts.format_date(dt.date.fromisoformat(str(reviewed)), lang)
+    except ValueError:
+        date = str(reviewed)
+    return texts.text("card.reviewed", lang, date=date)
+
+
 def card_bubble(card: dict[str, Any]) -> dict[str, Any]:
     """One service card as a Flex bubble: title, key facts, follow-up buttons and official links."""
     lang: Lang = "en" if card.get("lang") == "en" else "th"
@@ -290,8 +309,8 @@ def card_bubble(card: dict[str, Any]) -> dict[str, Any]:
     note = str(card.get("verify_note") or "")
     if note:  # the card's own sentence, the same the web widget shows
         body.append(_text("⚠️ " + note, size="xs", color="#B45309", margin="md"))
-    if card.get("last_reviewed"):
-        reviewed = texts.text("card.reviewed", lang, date=card["last_reviewed"])
+    reviewed = _checked_line(card, lang)
+    if reviewed:
         body.append(_text(reviewed, size="xxs", color="#999999", margin="sm"))
 
     buttons: list[dict[str, Any]] = []

@@ -4,6 +4,7 @@ Every change goes through :class:`knowledge.catalogue_writer.CatalogueWriter`: v
 the store (who, when, which fields) and applied to the live search index before the response
 returns, so it is searchable at once, without retraining Rasa or restarting anything. These
 handlers only parse the request, call the writer and turn its errors into HTTP answers.
+``GET /api/admin/stale`` lists the facts to check again (knowledge.fact_review).
 Protected by a bearer token.
 """
 
@@ -25,6 +26,7 @@ from http_api.body import decode_body, loads_json, parse_json_body, validation_d
 from http_api.errors import ApiError
 from knowledge.catalogue_files import CatalogueFileError, dump_services, parse_services
 from knowledge.catalogue_writer import Change
+from knowledge.fact_review import review_facts
 from knowledge.schema import Service
 from knowledge.store import ServiceExistsError, ServiceNotFoundError, StaleVersionError, VersionRecord
 
@@ -59,7 +61,7 @@ class ServiceSummary(BaseModel):
     title_th: str
     title_en: str
     version: int
-    last_reviewed: str
+    last_reviewed: str | None  # None: no fact of the service has been checked yet
     to_verify: list[str]
 
 
@@ -111,7 +113,7 @@ def list_services(runtime: RuntimeDep, _editor: EditorDep) -> list[ServiceSummar
             title_th=s.title.th,
             title_en=s.title.en,
             version=runtime.store.current_version(s.id),
-            last_reviewed=s.last_reviewed.isoformat(),
+            last_reviewed=s.last_reviewed.isoformat() if s.last_reviewed else None,
             to_verify=s.to_verify,
         )
         for s in runtime.store.list_services()
@@ -186,6 +188,21 @@ async def restore_version(service_id: str, version: int, runtime: RuntimeDep, ed
     except ServiceNotFoundError as error:
         raise _not_found(error) from error
     return ChangeResult.of(change)
+
+
+@router.get("/stale")
+def stale_facts(
+    runtime: RuntimeDep,
+    _editor: EditorDep,
+    older_than_days: Annotated[
+        int | None,
+        Query(ge=0, description="A fact checked more than this many days ago is stale (default: the setting)"),
+    ] = None,
+) -> dict[str, Any]:
+    """Per service: facts checked too long ago, without a source or not yet verified, and services
+    without facts; the same review as ``citizenbot catalogue stale --json``."""
+    days = runtime.settings.catalogue.fact_max_age_days if older_than_days is None else older_than_days
+    return review_facts(runtime.store.list_services(), max_age_days=days).to_dict()
 
 
 @router.get("/export")

@@ -25,6 +25,23 @@ def test_a_sure_faq_keeps_the_answer_the_response_selector_chose(catalogue):
     assert events == [] and [m["response"] for m in messages] == ["utter_faq/government_hotline_1111"]
 
 
+def test_the_one_shared_response_selector_answers_a_sure_faq(catalogue):
+    # config.yml has one ResponseSelector for every retrieval intent: Rasa reports its pick under
+    # "default", not under the intent's name (seen on the trained model: "โทรแจ้งได้ไหม เบอร์อะไร").
+    shared = {
+        "response_selector": {
+            "all_retrieval_intents": ["chitchat", "faq"],
+            "default": {
+                "response": {"utter_action": "utter_faq/emergency_numbers", "confidence": 0.85},
+                "ranking": [],
+            },
+        }
+    }
+    question = tracker("โทรแจ้งได้ไหม เบอร์อะไร", intent="faq", confidence=0.998, message=shared)
+    _, messages = run(ActionAnswerOrRespond(catalogue, THRESHOLDS), question)
+    assert [m["response"] for m in messages] == ["utter_faq/emergency_numbers"]
+
+
 def test_out_of_scope_without_a_service_is_declined_as_before(catalogue):
     for confidence in (0.99, 0.5):
         question = tracker("วันนี้อากาศเป็นยังไง", intent="out_of_scope", confidence=confidence)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from knowledge.referrals import Referral
 from knowledge.routing import Answer, AskBack, NoMatch, RoutingPolicy, offered_score, route, stands_out
+from knowledge.schema import Bilingual
 from knowledge.search.passages import Passage, SearchHit
-from knowledge.service_search import ServiceMatch
+from knowledge.service_search import ReferralMatch, ServiceMatch
 
 POLICY = RoutingPolicy(min_score=0.4, ask_margin=0.03)
 
@@ -118,3 +120,53 @@ def test_wording_many_services_share_does_not_stand_out(matches):
 def test_an_unusable_policy_is_refused(policy):
     with pytest.raises(ValueError, match="unusable routing policy"):
         RoutingPolicy(**policy)
+
+
+def _topic(score: float) -> ReferralMatch:
+    topic = Referral(
+        id="firearm-licence",
+        title=Bilingual(th="ใบอนุญาตมีและใช้อาวุธปืน", en="Firearm licence"),
+        refer_to=Bilingual(th="ยื่นที่ที่ว่าการอำเภอ", en="Apply at the district office."),
+        agency=Bilingual(th="กรมการปกครอง", en="Department of Provincial Administration"),
+    )
+    return ReferralMatch(topic, SearchHit(topic.doc_id, score, score, score, Passage(topic.doc_id, "title", "th", "")))
+
+
+def test_a_topic_outside_the_catalogue_that_fits_better_is_no_match_with_who_handles_it(matches):
+    found = matches(("driving-licence-renewal", 0.55), ("factory-licence", 0.50))
+    decision = route(found, POLICY, _topic(0.62))
+    assert isinstance(decision, NoMatch)
+    assert decision.referral is not None and decision.referral.referral.id == "firearm-licence"
+    assert decision.nearest is not None and decision.nearest.service.id == "driving-licence-renewal"
+
+
+def test_a_topic_that_fits_less_well_than_a_service_leaves_the_answer_alone(matches):
+    found = matches(("driving-licence-renewal", 0.70), ("factory-licence", 0.50))
+    decision = route(found, POLICY, _topic(0.60))
+    assert isinstance(decision, Answer) and decision.match.service.id == "driving-licence-renewal"
+
+
+def test_the_referral_margin_lets_a_close_topic_win_or_makes_it_beat_the_service_by_a_lead(matches):
+    found = matches(("driving-licence-renewal", 0.64))
+    assert isinstance(route(found, RoutingPolicy(0.4, 0.03, referral_margin=0.05), _topic(0.60)), NoMatch)
+    assert isinstance(route(found, RoutingPolicy(0.4, 0.03, referral_margin=-0.05), _topic(0.66)), Answer)
+
+
+def test_a_topic_below_the_floor_is_not_offered_as_a_referral(matches):
+    decision = route(matches(("driving-licence-renewal", 0.30)), POLICY, _topic(0.35))
+    assert isinstance(decision, NoMatch) and decision.referral is None
+
+
+def test_wording_many_texts_share_is_not_taken_for_a_topic_outside_the_catalogue(matches):
+    # "ค่าธรรมเนียมเท่าไหร่": every service about equal, a topic's short example question a little ahead
+    flat = matches(
+        ("land-title-transfer-sale", 0.49),
+        ("partnership-registration", 0.47),
+        ("fda-product-registration", 0.46),
+        ("commercial-registration", 0.44),
+        ("company-registration", 0.43),
+    )
+    policy = RoutingPolicy(0.3, 0.015, spread=0.1, referral_margin=0.05)
+    assert not isinstance(route(flat, policy, _topic(0.53)), NoMatch)
+    far_ahead = route(flat, policy, _topic(0.75))  # a topic the words really name leads them all
+    assert isinstance(far_ahead, NoMatch) and far_ahead.referral is not None

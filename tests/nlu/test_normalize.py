@@ -36,3 +36,15 @@ def test_latin_and_laughing_digits_untouched():
 def test_empty_in_empty_out():
     assert normalize_text("") == ""
     assert normalize_with_spans("") == ("", [])
+
+
+def test_a_word_ending_in_a_letter_the_next_word_doubles_is_kept():
+    # ใน + นนทบุรี: three น in a row across a word boundary, not stretched typing
+    assert normalize_text("ทำบัตรในนนทบุรี") == "ทำบัตรในนนทบุรี"
+    assert normalize_text("ย้ายบ้านไปนนทบุรีค่ะ") == "ย้ายบ้านไปนนทบุรีค่ะ"
+
+
+def test_stretched_typing_before_a_space_or_at_the_end_is_still_shortened():
+    assert normalize_text("ครับบบ ขอบคุณ") == "ครับ ขอบคุณ"
+    assert normalize_text("มากกกกนะ") == "มากนะ"
+    assert normalize_text("จ้าาา") == "จ้า"

@@ -18,5 +18,6 @@ def test_examples_come_as_one_list_and_card_words_are_shared_with_line_and_the_a
     en = widget_strings()["en"]
     assert en["suggestions"] == ["How do I renew my passport?", "Renew my ID card", "Register a birth"]
     assert en["documents"] == table()["answers.documents"]["en"]
-    assert en["reviewed"] == "Last reviewed {date}"  # the widget fills in the date itself
+    assert en["reviewed"] == "Last checked {date}"  # the widget fills in the date itself
+    assert en["unchecked"] == table()["card.unchecked"]["en"]  # a card whose facts nobody checked yet
     assert widget_strings()["th"]["counter"] == "{count}/{limit} ตัวอักษร"

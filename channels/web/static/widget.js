@@ -328,16 +328,27 @@
     return h("div", { class: `cb-msg cb-msg-${role}`, lang }, speaker(role === "user" ? "you" : "bot"), ...content);
   }
 
+  /** When the card's facts were last checked: the actions' own sentence (LINE shows the same);
+   * else its last_reviewed date, where null means nobody has checked them yet. */
+  function checkedLine(card, t) {
+    if (str(card.last_checked_text)) return str(card.last_checked_text);
+    if (str(card.last_reviewed)) return fill(t.reviewed, { date: str(card.last_reviewed) });
+    return Object.prototype.hasOwnProperty.call(card, "last_reviewed") ? t.unchecked : "";
+  }
+
   function renderCard(card) {
     const lang = langOf(card.lang);
     const t = STRINGS[lang];
-    const toVerify = Array.isArray(card.to_verify) ? card.to_verify.map(str) : [];
+    // Fields not confirmed with the agency (from the catalogue's facts); older cards name only to_verify.
+    const unconfirmed = Array.isArray(card.unverified) ? card.unverified : card.to_verify;
+    const toVerify = Array.isArray(unconfirmed) ? unconfirmed.map(str) : [];
     const facts = Array.isArray(card.facts) ? card.facts.filter((f) => f && str(f.value)) : [];
     const documents = Array.isArray(card.documents) ? card.documents.map(str).filter(Boolean) : [];
     const links = Array.isArray(card.links) ? card.links.filter((l) => l && safeUrl(l.url)) : [];
     const titleId = `cb-card-${Math.random().toString(36).slice(2, 10)}`;
     // The caution comes written from the actions, the same sentence LINE shows.
     const verifyNote = str(card.verify_note);
+    const checked = checkedLine(card, t);
 
     return h(
       "article",
@@ -379,7 +390,7 @@
             links.map((link) => externalLink(link.url, str(link.label) || safeUrl(link.url), lang, "cb-link-button")),
           )
         : null,
-      str(card.last_reviewed) ? h("p", { class: "cb-meta", text: fill(t.reviewed, { date: str(card.last_reviewed) }) }) : null,
+      checked ? h("p", { class: "cb-meta", text: checked }) : null,
     );
   }
 

@@ -44,7 +44,7 @@ def _card(lang="th", **extra):
         ],
         "last_reviewed": "2025-06-01",
         "to_verify": ["fees"],
-        "verify_note": "โปรดตรวจสอบค่าธรรมเนียมกับหน่วยงานอีกครั้ง เพราะข้อมูลส่วนนี้อาจเปลี่ยนแปลง",
+        "verify_note": "ค่าธรรมเนียมยังไม่ได้ตรวจสอบกับหน่วยงาน กรุณาสอบถามหน่วยงานก่อนดำเนินการครับ",
     }
     card.update(extra)
     return card
@@ -60,8 +60,8 @@ def test_a_card_becomes_a_valid_flex_carousel_with_facts_and_buttons():
     texts = json.dumps(bubble["body"], ensure_ascii=False)
     assert "ต่ออายุหนังสือเดินทาง" in texts and "1,000 บาท" in texts and "ระยะเวลาดำเนินการ" in texts
     assert '"หน่วยงาน"' not in texts  # the key facts only: fees, time, where (not the agency)
-    # fees are flagged "to verify": the card's own caution is shown, word for word
-    assert "⚠️ โปรดตรวจสอบค่าธรรมเนียมกับหน่วยงานอีกครั้ง เพราะข้อมูลส่วนนี้อาจเปลี่ยนแปลง" in texts
+    # the fee is not confirmed: the card's own sentence naming it is shown, word for word
+    assert "⚠️ ค่าธรรมเนียมยังไม่ได้ตรวจสอบกับหน่วยงาน กรุณาสอบถามหน่วยงานก่อนดำเนินการครับ" in texts
     actions = [button["action"] for button in bubble["footer"]["contents"]]
     postbacks = [json.loads(a["data"]) for a in actions if a["type"] == "postback"]
     assert postbacks == [
@@ -80,7 +80,8 @@ def test_a_card_without_facts_to_verify_shows_no_caution():
 
 
 def test_the_line_card_caution_is_the_sentence_of_the_text_answer_and_the_web_card(seed_services):
-    service = next(s for s in seed_services if "fees" in s.to_verify and "documents" in s.to_verify)
+    # Any service with facts the catalogue has not confirmed (named from its facts or to_verify flags).
+    service = next(s for s in seed_services if len(service_card(s, "en")["unverified"]) >= 2)
     for lang in ("th", "en"):
         card = service_card(service, lang)
         note = card["verify_note"]
@@ -202,3 +203,52 @@ def test_only_https_images_are_sent():
         "en",
     )
     assert len(messages) == 1 and messages[0].original_content_url == "https://example.com/a.png"
+
+
+def _body_texts(card: dict) -> list[str]:
+    (message,) = render_messages([{"type": "card", "card": card}], str(card["lang"]))
+    data = message.to_dict()
+    check_message(data)
+    return [c["text"] for c in data["contents"]["contents"][0]["body"]["contents"] if "text" in c]
+
+
+def test_a_card_nobody_has_checked_says_so_in_its_language():
+    assert "ยังไม่ได้ตรวจสอบกับหน่วยงาน" in _body_texts(_card(last_reviewed=None))
+    assert "Not yet checked against the agency" in _body_texts(_card("en", last_reviewed=None))
+
+
+def test_a_card_without_a_sentence_of_its_own_gets_the_date_in_thai_and_english():
+    assert "ตรวจสอบกับแหล่งที่มาล่าสุด 1 มิ.ย. 2568" in _body_texts(_card())
+    assert "Last checked 1 Jun 2025" in _body_texts(_card("en"))
+
+
+def test_the_line_card_shows_the_actions_sentences_for_unconfirmed_facts_and_the_last_check(seed_services):
+    import datetime as dt
+
+    from knowledge.schema import Service
+
+    raw = next(s for s in seed_services if s.id == "id-card-renewal").model_dump(mode="json")
+    raw["to_verify"], raw["last_reviewed"] = [], None
+    raw["facts"] = [
+        {
+            "field": "fees",
+            "kind": "fine",
+            "text": {"th": "ปรับไม่เกิน 100 บาท", "en": "A fine of at most 100 baht."},
+            "status": "unverified",
+        }
+    ]
+    unchecked = Service.model_validate(raw)
+    for lang, sentence in (("th", "ยังไม่ได้ตรวจสอบกับหน่วยงาน"), ("en", "Not yet checked against the agency")):
+        card = service_card(unchecked, lang)
+        assert card["last_reviewed"] is None
+        texts = _body_texts(card)
+        assert f"⚠️ {card['verify_note']}" in texts and sentence in texts
+    raw["facts"][0] |= {
+        "status": "verified",
+        "source": {"url": "https://www.bora.dopa.go.th/faq/id-card", "title": "DOPA"},
+        "checked": "2026-12-01",
+    }
+    checked = Service.model_validate({**raw, "last_reviewed": dt.date(2026, 12, 1).isoformat()})
+    assert "ตรวจสอบกับแหล่งที่มาล่าสุด 1 ธ.ค. 2569" in _body_texts(service_card(checked, "th"))
+    assert "Last checked 1 Dec 2026" in _body_texts(service_card(checked, "en"))
+    assert not any(text.startswith("⚠️") for text in _body_texts(service_card(checked, "en")))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import threading
 import time
 
@@ -190,3 +191,58 @@ def test_saved_index_is_reused_and_a_stale_one_rebuilt(editor_app, tmp_path_fact
     assert len(rebuilt) == len(runtime.catalogue)
     assert rebuilt.search("บัตรประชาชนหมดอายุ", k=1)[0].service.id == "id-card-renewal"
     assert reuse_seconds < 5
+
+
+def _with_facts(seed_services, service_id: str, checked: str | None) -> dict:
+    raw = new_service(seed_services, service_id)
+    fact: dict = {"field": "fees", "kind": "fee", "text": {"th": "ฟรี", "en": "Free."}}
+    if checked:
+        source = {"url": "https://www.bora.dopa.go.th/faq/pets", "title": "DOPA FAQ"}
+        fact |= {"status": "verified", "source": source, "checked": checked}
+    else:
+        fact |= {"status": "unverified", "note": "ask the district office"}
+    raw.update(facts=[fact], to_verify=[], last_reviewed=checked)
+    return raw
+
+
+def test_stale_facts_are_listed_for_editors(editor_app, seed_services):
+    client, _ = editor_app
+    assert client.get("/api/admin/stale").status_code == 401
+    for service_id, checked in (("stale-pets", "2024-02-01"), ("unchecked-pets", None)):
+        response = client.post(
+            "/api/admin/services", json=_with_facts(seed_services, service_id, checked), headers=AUTH
+        )
+        assert response.status_code == 201, response.text
+
+    report = client.get("/api/admin/stale", headers=AUTH).json()
+    assert report["max_age_days"] == 365  # CITIZENBOT_CATALOGUE__FACT_MAX_AGE_DAYS
+    by_id = {s["service_id"]: s for s in report["services"]}
+    assert by_id["stale-pets"]["facts"][0]["reasons"] == ["too_old"]
+    assert by_id["stale-pets"]["facts"][0]["location"] == "facts[0]"
+    assert by_id["unchecked-pets"]["facts"][0]["reasons"] == ["no_source", "unverified"]
+    assert by_id["unchecked-pets"]["last_checked"] is None
+
+    recent = client.get("/api/admin/stale?older_than_days=100000", headers=AUTH).json()
+    assert recent["max_age_days"] == 100000 and "stale-pets" not in {s["service_id"] for s in recent["services"]}
+
+    listed = {s["id"]: s for s in client.get("/api/admin/services", headers=AUTH).json()}
+    assert listed["unchecked-pets"]["last_reviewed"] is None
+    assert listed["stale-pets"]["last_reviewed"] == "2024-02-01"
+
+
+@pytest.mark.parametrize("days", ["-1", "soon", "1.5"])
+def test_a_bad_stale_age_is_a_clear_422(editor_app, days):
+    client, _ = editor_app
+    response = client.get(f"/api/admin/stale?older_than_days={days}", headers=AUTH)
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == "invalid_request" and "older_than_days" in json.dumps(error["details"])
+
+
+def test_a_verified_fact_without_a_source_is_refused_by_the_api_naming_the_fact(editor_app, seed_services):
+    client, _ = editor_app
+    raw = _with_facts(seed_services, "unsourced-pets", "2026-11-30")
+    del raw["facts"][0]["source"]
+    response = client.post("/api/admin/services", json=raw, headers=AUTH)
+    assert response.status_code == 422
+    assert "facts" in json.dumps(response.json()["error"]["details"]) and "source" in response.text
