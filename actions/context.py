@@ -105,6 +105,7 @@ class _Finding:
     decision: Route
     mentioned: bool  # NLU found a ``service`` entity in the message: it names one
     specific: bool  # the words pick out a few services, not only the wording many services share
+    matches: list[ServiceMatch] = field(default_factory=list)
 
 
 def _find(tracker: Tracker, catalogue: CatalogueSearch, thresholds: SearchThresholds) -> _Finding:
@@ -122,7 +123,7 @@ def _find(tracker: Tracker, catalogue: CatalogueSearch, thresholds: SearchThresh
         # A topic outside the catalogue that leads every service by the spread ("ใบอนุญาตอาวุธปืน
         # ค่าธรรมเนียมเท่าไหร่"): the words are specific, just not about a service.
         specific = referral_lead(matches, found.referral) >= thresholds.spread
-    return _Finding(route(matches, thresholds.policy, found.referral), mentioned, specific)
+    return _Finding(route(matches, thresholds.policy, found.referral), mentioned, specific, matches)
 
 
 def find_service(tracker: Tracker, catalogue: CatalogueSearch, thresholds: SearchThresholds) -> Route:
@@ -188,7 +189,10 @@ def resolve_service(tracker: Tracker, catalogue: CatalogueSearch, thresholds: Se
     current = _current_service(tracker, catalogue)
     if current is not None:
         referred = decision.referral if isinstance(decision, NoMatch) else None
-        if referred is not None and finding.specific and referred.hit.score >= thresholds.switch:
+        # A follow-up's few words ("ต้องสอบอะไรบ้าง") fit some topic's short example question as well
+        # as the service in context: only a topic that leads every service by the spread moves away.
+        clearly_elsewhere = referred is not None and referral_lead(finding.matches, referred) >= thresholds.spread
+        if referred is not None and clearly_elsewhere and referred.hit.score >= thresholds.switch:
             return _none(decision)  # clearly about a matter outside the catalogue, not the current service
         clearly_another = finding.mentioned or (finding.specific and offered_score(decision) >= thresholds.switch)
         if isinstance(decision, Answer) and decision.match.service.id != current.id and clearly_another:

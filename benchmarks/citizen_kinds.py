@@ -218,8 +218,10 @@ def score_search_top(
     ``referral_margin`` of the top service (``knowledge.routing.route``)."""
     relevant = set(question["relevant"])
     got = str(ranked[0][0]) if ranked and float(ranked[0][1]) >= min_score else None
-    topic_score = float(referral[1]) if referral else -1.0
-    if got is not None and topic_score >= min_score and topic_score >= float(ranked[0][1]) - referral_margin:
+    if got is not None and referral and len(referral) > 2:
+        if referral[2]:  # the version's own routing referred it
+            got = None
+    elif got is not None and referral and float(referral[1]) >= max(min_score, float(ranked[0][1]) - referral_margin):
         got = None
     right = got in relevant if relevant else got is None
     outcome = _judge(got, relevant, asked_back=False)
@@ -424,6 +426,23 @@ def run_worker(version: Version, job: str, questions: Path, workdir: Path) -> di
     return result
 
 
+def decides_referral(settings: Any, matches: Sequence[Any], referral: Any) -> bool | None:
+    """The version's own routing on a topic outside the catalogue (None for versions without one)."""
+    try:
+        from knowledge.routing import NoMatch, RoutingPolicy, route
+    except ImportError:
+        return None
+    search = settings.search
+    policy = RoutingPolicy(
+        search.min_score,
+        search.ask_back_margin,
+        spread=search.ask_back_spread,
+        referral_margin=getattr(search, "referral_margin", 0.0),
+    )
+    decision = route(matches, policy, referral)
+    return isinstance(decision, NoMatch) and decision.referral is not None
+
+
 def worker(job: str, package: str, questions_path: Path, out: Path) -> None:
     """Inside a version's own process: its catalogue (ids and titles) and, for ``search``, the ranked hits."""
     import importlib
@@ -456,7 +475,13 @@ def worker(job: str, package: str, questions_path: Path, out: Path) -> None:
             matches = found.matches if found else runtime.catalogue.search(q["text"], k=5)
             ranked[str(q["id"])] = [[m.service.id, round(float(m.hit.score), 4)] for m in matches]
             if found and found.referral:
-                referrals[str(q["id"])] = [found.referral.referral.id, round(float(found.referral.hit.score), 4)]
+                # Whether the version's own routing would refer the question there instead.
+                referred = bool(decides_referral(settings, matches, found.referral))
+                referrals[str(q["id"])] = [
+                    found.referral.referral.id,
+                    round(float(found.referral.hit.score), 4),
+                    referred,
+                ]
         result["ranked"], result["referrals"] = ranked, referrals
         result["search_seconds"] = round(time.perf_counter() - started, 1)
     out.write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")

@@ -48,3 +48,11 @@ def test_an_unsure_out_of_scope_intent_gets_the_referral_instead_of_not_somethin
 def test_a_catalogue_licence_is_still_answered_with_its_card(catalogue):
     _, messages = run(ActionAnswerService(catalogue, THRESHOLDS), tracker("ใบขับขี่หมดอายุ จะต่ออายุต้องทำยังไง"))
     assert [card["service_id"] for card in _cards(messages)] == ["driving-licence-renewal"]
+
+
+def test_a_short_follow_up_stays_with_the_service_in_context_rather_than_a_topic(catalogue):
+    # "what exams do I take?" fits the police-cadet exam topic's short questions too
+    question = tracker("ต้องสอบอะไรบ้าง", intent="ask_documents", service_id="driving-licence-temporary")
+    _, messages = run(ActionAnswerDetail(catalogue, THRESHOLDS), question)
+    assert "ไม่อยู่ในรายการบริการที่ผมตอบได้" not in _said(messages)
+    assert messages[0]["text"].startswith(catalogue.get("driving-licence-temporary").title.th)
