@@ -18,6 +18,8 @@ class TurnStatus(StrEnum):
     RASA_UNAVAILABLE = "rasa_unavailable"
     RASA_TIMEOUT = "rasa_timeout"
     NO_REPLY = "no_reply"
+    # Rasa down or slow, answered by the gateway's own catalogue search; its text is the notice.
+    DEGRADED = "degraded"
 
 
 def canned_reply(status: TurnStatus, lang: Lang) -> str:

@@ -18,8 +18,11 @@ class RasaUnavailableError(RuntimeError):
 
 
 class RasaClient:
-    def __init__(self, base_url: str, timeout_seconds: float) -> None:
-        self._client = httpx.AsyncClient(base_url=base_url, timeout=timeout_seconds)
+    def __init__(self, base_url: str, timeout_seconds: float, auth_token: str | None = None) -> None:
+        # Rasa's HTTP API (`rasa run --auth-token`) reads the token from the `token` query parameter;
+        # sent on every call, the REST channel ignores it.
+        params = {"token": auth_token} if auth_token else None
+        self._client = httpx.AsyncClient(base_url=base_url, timeout=timeout_seconds, params=params)
 
     async def aclose(self) -> None:
         await self._client.aclose()
@@ -32,6 +35,8 @@ class RasaClient:
             response.raise_for_status()
         except httpx.TimeoutException as error:
             raise RasaUnavailableError(f"Rasa timed out: {error}", timeout=True) from error
+        except httpx.HTTPStatusError as error:  # its text holds the URL, and with it the token
+            raise RasaUnavailableError(f"Rasa request failed: HTTP {error.response.status_code}") from error
         except httpx.HTTPError as error:
             raise RasaUnavailableError(f"Rasa request failed: {error}") from error
         try:

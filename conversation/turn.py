@@ -3,7 +3,9 @@
 1. clean the text and detect the language, 2. ask Rasa, 3. render the reply
 for channels and name the language it is in. A failing step stops the turn
 with a canned bilingual reply and a machine-readable status, so a citizen
-always gets an answer.
+always gets an answer. With Rasa down or too slow, the gateway's own catalogue
+search answers instead (:mod:`conversation.degraded`), marked ``degraded`` and
+with a one-line notice first.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from conversation.degraded import CatalogueFallback
 from conversation.messages import TurnStatus, canned_reply
 from conversation.rasa_client import RasaClient, RasaUnavailableError
 from conversation.rendering import render_rasa_messages
@@ -47,7 +50,8 @@ class TurnResult:
     duration_ms: float = 0.0
 
 
-async def run_turn(request: TurnRequest, rasa: RasaClient) -> TurnResult:
+async def run_turn(request: TurnRequest, rasa: RasaClient, fallback: CatalogueFallback | None = None) -> TurnResult:
+    """``fallback``: the catalogue answer to give while Rasa cannot (none: the canned apology)."""
     started = time.perf_counter()
     text = remove_zero_width(request.text).strip()
     detected = detect_language(text)
@@ -61,6 +65,13 @@ async def run_turn(request: TurnRequest, rasa: RasaClient) -> TurnResult:
     except RasaUnavailableError as error:
         status = TurnStatus.RASA_TIMEOUT if error.timeout else TurnStatus.RASA_UNAVAILABLE
         logger.warning("turn failed: %s", error)
+        degraded = await _degraded(fallback, text, lang, status)
+        if degraded:
+            result = TurnResult(request.sender, _answered_in(degraded, lang), TurnStatus.DEGRADED)
+            notice = {"type": "text", "text": canned_reply(TurnStatus.DEGRADED, result.language)}
+            result.messages = [notice, *degraded]
+            result.duration_ms = (time.perf_counter() - started) * 1000
+            return result
         return _canned(request, lang, status, started)
 
     messages = render_rasa_messages(raw)
@@ -70,6 +81,22 @@ async def run_turn(request: TurnRequest, rasa: RasaClient) -> TurnResult:
     result.duration_ms = (time.perf_counter() - started) * 1000
     logger.info("turn done", extra={"status": result.status, "ms": round(result.duration_ms, 1)})
     return result
+
+
+async def _degraded(
+    fallback: CatalogueFallback | None, text: str, lang: Lang, cause: TurnStatus
+) -> list[dict[str, Any]]:
+    """The catalogue's own answer, or [] (no fallback, catalogue not ready, or it failed too)."""
+    if fallback is None:
+        return []
+    try:
+        messages = await fallback.answer(text, lang)
+    except Exception:
+        logger.exception("catalogue fallback failed too")
+        return []
+    if messages:
+        logger.info("answered from the catalogue alone", extra={"cause": cause.value})
+    return messages
 
 
 def _answered_in(messages: list[dict[str, Any]], expected: Lang) -> Lang:

@@ -2,8 +2,9 @@
 
 The catalogue index loads in a background thread (embedding every service takes
 a few seconds), so the gateway answers /health at once and reports when the
-catalogue is ready. Another thread watches the store for changes made by other
-processes (see :mod:`gateway.revision_watcher`).
+catalogue is ready. A failed load (a full disk, a store not reachable yet) is
+retried in that thread with a growing pause until it succeeds. Another thread
+watches the store for changes made by other processes (see :mod:`gateway.revision_watcher`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Literal
 
 from rasa_sdk.executor import ActionExecutor
 
@@ -21,8 +23,10 @@ from actions.api.status_provider import SampleStatusProvider
 from actions.context import SearchThresholds
 from actions.registry import build_actions
 from channels.line.settings import LineSettings
+from conversation.degraded import CatalogueFallback
 from conversation.rasa_client import RasaClient
 from gateway.revision_watcher import RevisionWatcher
+from gateway.secrets import rasa_auth_token
 from gateway.settings import Settings
 from knowledge.catalogue_files import load_seed
 from knowledge.catalogue_writer import CatalogueWriter
@@ -33,9 +37,11 @@ from knowledge.service_search import CatalogueSearch
 from knowledge.store import CatalogueStore
 from nlu.embedders import create_embedder
 
-__all__ = ["Runtime"]
+__all__ = ["CatalogueState", "Runtime"]
 
 logger = logging.getLogger(__name__)
+
+CatalogueState = Literal["ready", "loading", "failed"]
 
 
 @dataclass
@@ -48,8 +54,13 @@ class Runtime:
     watcher: RevisionWatcher
     rasa: RasaClient
     executor: ActionExecutor
-    catalogue_error: str | None = None
+    fallback: CatalogueFallback  # answers from the catalogue alone while Rasa is down or slow
+    catalogue_error: str | None = None  # the last failed load, for logs and the CLI; never served
+    # Pause before the first retry of a failed load, doubled after each further failure, up to the cap.
+    catalogue_retry_seconds: float = 2.0
+    catalogue_retry_max_seconds: float = 60.0
     _loaded: threading.Event = field(default_factory=threading.Event)
+    _stopping: threading.Event = field(default_factory=threading.Event)
 
     @classmethod
     def create(cls, settings: Settings) -> Runtime:
@@ -74,8 +85,9 @@ class Runtime:
         executor = ActionExecutor()
         for action in build_actions(catalogue, thresholds, conversations, SampleStatusProvider()):
             executor.register_action(action)
-        rasa = RasaClient(settings.rasa.url, settings.rasa.timeout_seconds)
-        return cls(settings, store, conversations, catalogue, writer, watcher, rasa, executor)
+        rasa = RasaClient(settings.rasa.url, settings.rasa.timeout_seconds, auth_token=rasa_auth_token(settings))
+        fallback = CatalogueFallback(catalogue, thresholds)
+        return cls(settings, store, conversations, catalogue, writer, watcher, rasa, executor, fallback)
 
     # What the channels use (see their Protocols: ChatBackend, LineBackend).
     @property
@@ -95,22 +107,44 @@ class Runtime:
         """LINE's de-duplication table lives beside the catalogue."""
         return self.settings.store.url
 
-    def load_catalogue(self) -> None:
-        """Seed an empty store, then load or build the search index."""
+    @property
+    def catalogue_state(self) -> CatalogueState:
+        """What /health tells: searchable, still loading, or failed (and waiting to retry)."""
+        if self.catalogue.ready:
+            return "ready"
+        return "failed" if self.catalogue_error else "loading"
+
+    def load_catalogue(self) -> bool:
+        """Seed an empty store, then load or build the search index; False when that failed."""
         try:
             if self.settings.store.seed_on_empty and self.store.seed_if_empty(load_seed()):
                 logger.info("seeded the catalogue with %d services", self.store.count())
             self.catalogue.load_or_build()
             logger.info("catalogue ready: %d services", len(self.catalogue))
+            self.catalogue_error = None
+            return True
         except Exception as error:
             logger.exception("catalogue failed to load")
             self.catalogue_error = f"{type(error).__name__}: {error}"
+            return False
         finally:
-            self._loaded.set()
+            self._loaded.set()  # the first attempt is over, whatever its outcome
+
+    def _load_until_ready(self) -> None:
+        """Load, and after a failure try again with back-off until it works or the runtime closes."""
+        delay = self.catalogue_retry_seconds
+        while not self.load_catalogue():
+            logger.warning("retrying the catalogue load in %.1f s", delay)
+            if self._stopping.wait(delay):
+                return
+            if self.catalogue.ready:  # the revision watcher's catch-up loaded it meanwhile
+                self.catalogue_error = None
+                return
+            delay = min(delay * 2, self.catalogue_retry_max_seconds)
 
     def start(self) -> threading.Thread:
         """Load the catalogue in the background and start watching the store for changes made elsewhere."""
-        thread = threading.Thread(target=self.load_catalogue, name="catalogue-loader", daemon=True)
+        thread = threading.Thread(target=self._load_until_ready, name="catalogue-loader", daemon=True)
         thread.start()
         self.watcher.start()
         return thread
@@ -119,6 +153,7 @@ class Runtime:
         return self._loaded.wait(timeout)
 
     async def aclose(self) -> None:
+        self._stopping.set()  # a catalogue load waiting to retry gives up
         await asyncio.to_thread(self.watcher.stop)  # before the store closes under a catch-up
         await self.rasa.aclose()
         self.store.close()

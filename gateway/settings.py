@@ -21,10 +21,13 @@ from channels.web.settings import WebSettings
 if TYPE_CHECKING:
     from knowledge.search.spelling import SpellingConfig
 
-__all__ = ["PROJECT_ROOT", "Settings", "get_settings"]
+__all__ = ["LOOPBACK_HOSTS", "MIN_EDITOR_TOKEN_CHARS", "PROJECT_ROOT", "Settings", "get_settings"]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 _DEV_EDITOR_TOKEN = "dev-editor-token"
+# A staff token shorter than this is guessable; `secrets.token_urlsafe(32)` gives 43 characters.
+MIN_EDITOR_TOKEN_CHARS = 24
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 # PyThaiNLP's soundex engines (nlu.phonetic.SOUNDEX_ENGINES), spelt out so a typo fails at start-up.
 SoundexEngine = Literal["lk82", "udom83", "metasound", "prayut_and_somchaip", "complete_soundex"]
 
@@ -34,6 +37,9 @@ class RasaSettings(BaseModel):
     timeout_seconds: float = Field(default=30.0, gt=0)
     model_path: Path = PROJECT_ROOT / "models" / "citizenbot.tar.gz"
     venv: Path = PROJECT_ROOT / ".venv-rasa"
+    # Rasa's HTTP API token (`rasa run --auth-token`, sent as `?token=`): without it anyone reaching
+    # the port reads trackers and injects events. Unset: generated once into secrets_dir (gateway/secrets.py).
+    auth_token: SecretStr | None = None
 
 
 class GatewaySettings(BaseModel):
@@ -42,6 +48,9 @@ class GatewaySettings(BaseModel):
     max_message_chars: int = Field(default=2000, ge=1)
     # Where Rasa reaches our action endpoint; derived from host/port if unset.
     action_endpoint_url: str | None = None
+    # The shared secret Rasa sends to /webhook/actions (header X-Action-Token, bot/endpoints.yml).
+    # Unset: generated once into secrets_dir (gateway/secrets.py).
+    action_token: SecretStr | None = None
 
     def action_url(self) -> str:
         return self.action_endpoint_url or f"http://{self.host}:{self.port}/webhook/actions"
@@ -72,7 +81,7 @@ class SearchSettings(BaseModel):
     # scoring within referral_margin of the best service (or above it) makes the answer "not in the
     # catalogue: ask this agency". Chosen on the development questions by benchmarks/no_match_threshold.py.
     referrals_dir: Path | None = PROJECT_ROOT / "knowledge" / "seed" / "referrals"
-    referral_margin: float = Field(default=0.05, ge=-1, le=1)
+    referral_margin: float = Field(default=-0.1, ge=-1, le=1)
     # How often the gateway checks the store for changes made by another process
     # (`citizenbot catalogue import`, a second gateway) and catches up.
     revision_poll_seconds: float = Field(default=2.0, gt=0)
@@ -117,6 +126,8 @@ class Settings(BaseSettings):
 
     environment: Literal["development", "test", "production"] = "development"
     log_level: str = "INFO"
+    # Where generated secrets (Rasa's API token, the action endpoint token) are kept, mode 0600.
+    secrets_dir: Path = PROJECT_ROOT / "var" / "secrets"
     rasa: RasaSettings = RasaSettings()
     gateway: GatewaySettings = GatewaySettings()
     store: StoreSettings = StoreSettings()
@@ -127,10 +138,25 @@ class Settings(BaseSettings):
     web: WebSettings = WebSettings()
 
     @model_validator(mode="after")
-    def _no_placeholder_secrets_in_production(self) -> Settings:
-        if self.environment == "production" and self.editor.token.get_secret_value() == _DEV_EDITOR_TOKEN:
-            raise ValueError("CITIZENBOT_EDITOR__TOKEN must be set to a real secret in production")
-        return self
+    def _editor_token_fails_closed(self) -> Settings:
+        """An empty, short or placeholder staff token is refused, except on a developer's own machine."""
+        token = self.editor.token.get_secret_value()
+        if not token.strip():
+            problem = "empty"
+        elif token == _DEV_EDITOR_TOKEN:
+            problem = "the development placeholder"
+        elif len(token) < MIN_EDITOR_TOKEN_CHARS:
+            problem = f"shorter than {MIN_EDITOR_TOKEN_CHARS} characters"
+        else:
+            return self
+        if self.environment == "development" and self.gateway.host in LOOPBACK_HOSTS:
+            return self
+        raise ValueError(
+            f"CITIZENBOT_EDITOR__TOKEN must be set to a real secret in {self.environment} (it is {problem}): "
+            f"use a random token of at least {MIN_EDITOR_TOKEN_CHARS} characters, e.g. the output of "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`. Only environment=development "
+            "with the gateway on loopback (127.0.0.1, localhost, ::1) runs without one."
+        )
 
 
 @lru_cache(maxsize=1)

@@ -2,16 +2,20 @@
 
 Used by ``make run`` (``citizenbot run``) and by the test suite, so both start
 Rasa exactly the same way. Each child gets its own process group, and stopping
-kills the whole group, so Ctrl-C leaves nothing behind.
+kills the whole group, so Ctrl-C leaves nothing behind. A Rasa that crashes
+after start-up is restarted with exponential back-off (:class:`KeepAlive`) while
+the gateway keeps serving; the gateway exiting still stops the bot.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -19,10 +23,13 @@ from urllib.parse import urlparse
 
 import httpx
 
+from gateway.secrets import action_token, rasa_auth_token, with_secrets
 from gateway.settings import PROJECT_ROOT, Settings
 
 __all__ = [
     "OFFLINE_ENVIRONMENT",
+    "BackOff",
+    "KeepAlive",
     "ManagedProcess",
     "rasa_command",
     "rasa_environment",
@@ -30,6 +37,8 @@ __all__ = [
     "stay_offline",
     "wait_for_http",
 ]
+
+logger = logging.getLogger(__name__)
 
 # Never reach for the network: a missing model or corpus must fail loudly, not download.
 OFFLINE_ENVIRONMENT = {"PYTHAINLP_OFFLINE": "1", "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
@@ -93,6 +102,7 @@ def rasa_environment(settings: Settings) -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = str(PROJECT_ROOT) + os.pathsep + env.get("PYTHONPATH", "")
     env["CITIZENBOT_ACTION_ENDPOINT_URL"] = settings.gateway.action_url()
+    env["CITIZENBOT_ACTION_TOKEN"] = action_token(settings)  # sent as X-Action-Token (bot/endpoints.yml)
     for name, value in OFFLINE_ENVIRONMENT.items():
         env.setdefault(name, value)
     env.setdefault("RASA_TELEMETRY_ENABLED", "false")
@@ -102,17 +112,27 @@ def rasa_environment(settings: Settings) -> dict[str, str]:
 
 
 def rasa_command(settings: Settings) -> list[str]:
-    host, port = _host_port(settings.rasa.url)
+    """Rasa's HTTP API behind a token, on loopback only: only the gateway on this machine talks to it."""
+    _host, port = _host_port(settings.rasa.url)
     return [
         str(settings.rasa.venv / "bin" / "rasa"),
         "run",
         "--enable-api",
+        "--auth-token", rasa_auth_token(settings),
         "--model", str(settings.rasa.model_path),
         "--endpoints", str(PROJECT_ROOT / "bot" / "endpoints.yml"),
         "--credentials", str(PROJECT_ROOT / "bot" / "credentials.yml"),
-        "--interface", host,
+        "--interface", "127.0.0.1",
         "--port", str(port),
     ]  # fmt: skip
+
+
+def gateway_environment(settings: Settings) -> dict[str, str]:
+    """The gateway child reads its settings from the environment: hand it the secrets Rasa was given."""
+    env = dict(os.environ)
+    env["CITIZENBOT_RASA__AUTH_TOKEN"] = rasa_auth_token(settings)
+    env["CITIZENBOT_GATEWAY__ACTION_TOKEN"] = action_token(settings)
+    return env
 
 
 def gateway_command(settings: Settings) -> list[str]:
@@ -142,14 +162,75 @@ def wait_for_http(
     return False
 
 
+class BackOff:
+    """Delays between restarts: initial, doubled each time up to cap; back to initial after a
+    process stayed up reset_after seconds (a crash then is news, not the same fault again)."""
+
+    def __init__(self, initial: float = 1.0, cap: float = 30.0, reset_after: float = 60.0) -> None:
+        self.initial, self.cap, self.reset_after = initial, cap, reset_after
+        self._next = initial
+
+    def next_delay(self, uptime: float) -> float:
+        if uptime >= self.reset_after:
+            self._next = self.initial
+        delay = self._next
+        self._next = min(self._next * 2, self.cap)
+        return delay
+
+
+class KeepAlive:
+    """Restarts a process that exited, after the back-off delay; call :meth:`poll` often."""
+
+    def __init__(
+        self, process: ManagedProcess, back_off: BackOff | None = None, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.process, self.back_off, self.clock = process, back_off or BackOff(), clock
+        self.restarts = 0
+        self._started_at = clock()
+        self._restart_at: float | None = None
+
+    def poll(self) -> None:
+        if self.process.running:
+            return
+        now = self.clock()
+        if self._restart_at is None:
+            code = self.process.process.returncode if self.process.process is not None else None
+            delay = self.back_off.next_delay(now - self._started_at)
+            self._restart_at = now + delay
+            message = f">> {self.process.name} exited (code {code}); restarting in {delay:g} s"
+            print(message, file=sys.stderr, flush=True)
+            logger.warning(message)
+        elif now >= self._restart_at:
+            self._restart_at = None
+            self._started_at = now
+            self.restarts += 1
+            self.process.start()
+
+    def run_in_thread(self, interval: float = 0.2) -> tuple[threading.Thread, threading.Event]:
+        """Poll in a daemon thread until the returned event is set (the test stack uses this)."""
+        stop = threading.Event()
+
+        def loop() -> None:
+            while not stop.wait(interval):
+                self.poll()
+
+        thread = threading.Thread(target=loop, name=f"keep-alive-{self.process.name}", daemon=True)
+        thread.start()
+        return thread, stop
+
+
 def run_until_interrupted(settings: Settings, startup_timeout: float = 300.0) -> int:
-    """Start Rasa and the gateway, wait until both answer, then keep them up until Ctrl-C."""
+    """Start Rasa and the gateway, wait until both answer, then keep them up until Ctrl-C.
+
+    After start-up a crashed Rasa is restarted with back-off; the gateway answers meanwhile.
+    """
     if not settings.rasa.model_path.exists():
         print(f"error: no trained model at {settings.rasa.model_path}; run `make model`", file=sys.stderr)
         return 1
+    settings = with_secrets(settings)  # generated once into var/secrets/ unless set
     log_dir = PROJECT_ROOT / "var" / "log"
     rasa = ManagedProcess("rasa", rasa_command(settings), rasa_environment(settings), log_dir / "rasa.log")
-    gateway = ManagedProcess("gateway", gateway_command(settings), dict(os.environ), None)
+    gateway = ManagedProcess("gateway", gateway_command(settings), gateway_environment(settings), None)
     stopping = False
 
     def _stop(_signum: int, _frame: object) -> None:
@@ -182,10 +263,12 @@ def run_until_interrupted(settings: Settings, startup_timeout: float = 300.0) ->
         url = f"http://localhost:{settings.gateway.port}"
         print(f"\n>> ready in {time.monotonic() - started:.0f} s: {url}  (chat API: {url}/api/chat)")
         print(">> press Ctrl-C to stop\n", flush=True)
-        while not stopping and rasa.running and gateway.running:
-            time.sleep(0.5)
+        keep_rasa = KeepAlive(rasa)
+        while not stopping and gateway.running:
+            keep_rasa.poll()
+            time.sleep(0.2)
         if not stopping:
-            print("error: a process exited unexpectedly; stopping", file=sys.stderr)
+            print("error: the gateway exited unexpectedly; stopping", file=sys.stderr)
             return 1
         return 0
     finally:

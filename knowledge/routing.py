@@ -109,14 +109,16 @@ def referral_lead(matches: Sequence[ServiceMatch], topic: ReferralMatch) -> floa
 
 def refers(matches: Sequence[ServiceMatch], topic: ReferralMatch, policy: RoutingPolicy) -> bool:
     """Is the question about ``topic`` rather than a service? It must come within ``referral_margin``
-    of the best service; and when no service stands out (wording many texts share: "ค่าธรรมเนียม
-    เท่าไหร่", "where do I apply"), it must lead them by the ``spread`` itself, since such wording fits
-    the topics' short example questions as well as anything."""
+    of the best service and, unless it leads them all by the ``spread``, the question must name it by
+    one of its own phrases while some service stands out: wording many texts share ("ค่าธรรมเนียม
+    เท่าไหร่", "where do I apply") fits the topics' short example questions as well as anything."""
     lead = referral_lead(matches, topic)
     if lead < -policy.referral_margin:
         return False
     flat = policy.spread > 0 and not stands_out(matches, lead=policy.spread, depth=policy.depth)
-    return not flat or lead >= policy.spread
+    # A topic the words do not name by its own phrases ("ขอ passport ใหม่" against "transferring a visa
+    # to a new passport") wins only by a clear lead: it is a neighbour in meaning, not the subject.
+    return (not flat and topic.named) or lead >= policy.spread
 
 
 def offered_score(decision: Route) -> float:

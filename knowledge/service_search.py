@@ -148,6 +148,7 @@ class ReferralMatch:
     referral: Referral
     hit: SearchHit
     lead: float | None = None
+    named: bool = True  # the question contains one of the topic's own phrases (title or keywords)
 
 
 @dataclass(frozen=True)
@@ -332,7 +333,8 @@ class CatalogueSearch:
         matches = [ServiceMatch(services[hit.doc_id], hit) for hit in hits[:k]]
         referral = None
         if topic is not None:
-            referral = ReferralMatch(referrals[topic.doc_id], topic, lead=topic.score - best_service)
+            named = boost.bonus(topic.doc_id, _squash(spelled)) > 0
+            referral = ReferralMatch(referrals[topic.doc_id], topic, lead=topic.score - best_service, named=named)
         return Lookup(matches, referral)
 
     def get(self, service_id: str) -> Service | None:

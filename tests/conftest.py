@@ -59,7 +59,7 @@ def live_stack(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) ->
     import uvicorn
 
     from gateway.app import create_app
-    from gateway.supervisor import ManagedProcess, rasa_command, rasa_environment, wait_for_http
+    from gateway.supervisor import KeepAlive, ManagedProcess, rasa_command, rasa_environment, wait_for_http
     from tests.support import LiveStack, ThreadedServer, make_settings
 
     tmp = tmp_path_factory.mktemp("stack")
@@ -72,13 +72,19 @@ def live_stack(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) ->
     thread.start()
     rasa = ManagedProcess("rasa", rasa_command(settings), rasa_environment(settings), tmp / "rasa.log").start()
     base_url = f"http://127.0.0.1:{settings.gateway.port}"
+    keep_alive_stop = None
     try:
         ready = wait_for_http(f"{base_url}/health", RASA_STARTUP_SECONDS, alive=lambda: rasa.running)
         if not ready:
             log = (tmp / "rasa.log").read_text(errors="replace")[-4000:]
             pytest.fail(f"stack not ready in {RASA_STARTUP_SECONDS} s; rasa log tail:\n{log}")
-        yield LiveStack(settings, base_url, app.state)
+        # As under `citizenbot run`: a crashed Rasa comes back while the gateway serves.
+        keep_alive_thread, keep_alive_stop = KeepAlive(rasa).run_in_thread()
+        yield LiveStack(settings, base_url, app.state, rasa)
     finally:
+        if keep_alive_stop is not None:
+            keep_alive_stop.set()
+            keep_alive_thread.join(5)
         rasa.stop()
         server.should_exit = True
         thread.join(15)

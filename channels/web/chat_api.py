@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal, Protocol
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from conversation.degraded import CatalogueFallback
 from conversation.rasa_client import RasaClient
 from conversation.turn import TurnRequest, run_turn
 from http_api.body import parse_json_body
@@ -31,6 +32,9 @@ class ChatBackend(Protocol):
 
     @property
     def max_message_chars(self) -> int: ...
+
+    @property
+    def fallback(self) -> CatalogueFallback: ...
 
 
 ChatBackendDep = Annotated[ChatBackend, Depends(app_runtime)]
@@ -82,7 +86,9 @@ async def chat(request: Request, runtime: ChatBackendDep) -> ChatResponse:
             "The request is not valid.",
             [{"field": "text", "problem": f"text is longer than {limit} characters"}],
         )
-    result = await run_turn(TurnRequest(parsed.sender, parsed.text, "web", parsed.language), runtime.rasa)
+    result = await run_turn(
+        TurnRequest(parsed.sender, parsed.text, "web", parsed.language), runtime.rasa, runtime.fallback
+    )
     return ChatResponse(
         sender=result.sender, language=result.language, status=result.status.value, messages=result.messages
     )

@@ -19,9 +19,11 @@ WEBHOOK = "/webhooks/rest/webhook"
 RASA_STATUS = {"model_id": "20260101-000000-a1b2c3", "model_file": "citizenbot.tar.gz", "num_active_training_jobs": 0}
 
 
-def with_client(url: str, call: Callable[[RasaClient], Awaitable[T]], timeout_seconds: float = 5.0) -> T:
+def with_client(
+    url: str, call: Callable[[RasaClient], Awaitable[T]], timeout_seconds: float = 5.0, auth_token: str | None = None
+) -> T:
     async def run() -> T:
-        client = RasaClient(url, timeout_seconds)
+        client = RasaClient(url, timeout_seconds, auth_token)
         try:
             return await call(client)
         finally:
@@ -35,6 +37,20 @@ def send(url: str, text: str = "สวัสดีครับ", timeout_seconds
 
 
 # --- send -------------------------------------------------------------------------------
+
+
+def test_the_token_goes_as_the_query_parameter_rasa_reads(fake_rasa: FakeRasa):
+    fake_rasa.replies["/status?token=t0ken-for-rasa"] = Reply.json(RASA_STATUS)
+    assert with_client(fake_rasa.url, lambda c: c.status(), auth_token="t0ken-for-rasa") == RASA_STATUS
+    (request,) = fake_rasa.received
+    assert request.path == "/status?token=t0ken-for-rasa"
+
+
+def test_an_http_error_does_not_repeat_the_url_that_holds_the_token(fake_rasa: FakeRasa):
+    fake_rasa.replies[f"{WEBHOOK}?token=t0ken-for-rasa"] = Reply(401, b'{"message": "no"}')
+    with pytest.raises(RasaUnavailableError, match="HTTP 401") as raised:
+        with_client(fake_rasa.url, lambda c: c.send("citizen-1", "hi", {}), auth_token="t0ken-for-rasa")
+    assert "t0ken" not in str(raised.value)
 
 
 def test_send_posts_the_rest_channel_body_and_returns_rasas_messages(fake_rasa: FakeRasa):
@@ -97,8 +113,8 @@ def test_send_passes_an_empty_reply_through(fake_rasa: FakeRasa):
 # --- status -----------------------------------------------------------------------------
 
 
-def status(url: str) -> dict[str, Any] | None:
-    return with_client(url, lambda c: c.status())
+def status(url: str, auth_token: str | None = None) -> dict[str, Any] | None:
+    return with_client(url, lambda c: c.status(), auth_token=auth_token)
 
 
 def test_status_with_a_loaded_model_returns_it(fake_rasa: FakeRasa):
@@ -131,7 +147,8 @@ def test_status_while_rasa_is_not_started_is_none(closed_port_url: str):
 
 @pytest.mark.rasa
 def test_real_rasa_status_names_the_served_model(live_stack):
-    body = status(live_stack.settings.rasa.url)
+    assert status(live_stack.settings.rasa.url) is None  # Rasa's HTTP API requires its token
+    body = status(live_stack.settings.rasa.url, live_stack.settings.rasa.auth_token.get_secret_value())
     assert body is not None
     assert str(body["model_file"]).endswith(".tar.gz")
 

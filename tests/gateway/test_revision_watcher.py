@@ -24,7 +24,7 @@ from knowledge.catalogue_files import dump_services
 from knowledge.schema import Service
 from knowledge.service_search import CatalogueSearch
 from knowledge.store import CatalogueStore
-from tests.support import make_settings
+from tests.support import TEST_SECRETS, make_settings
 
 REACH_SECONDS = 5.0  # the promise: an import reaches a running bot within 5 s
 GATEWAY_STARTUP_SECONDS = 180
@@ -54,6 +54,9 @@ def environment_for(settings: Settings) -> dict[str, str]:
         CITIZENBOT_SEARCH__REFERRALS_DIR=str(settings.search.referrals_dir),
         CITIZENBOT_GATEWAY__PORT=str(settings.gateway.port),
         CITIZENBOT_RASA__URL=settings.rasa.url,  # nothing listens there: not needed here
+        CITIZENBOT_EDITOR__TOKEN=settings.editor.token.get_secret_value(),  # "test" refuses a weak one
+        CITIZENBOT_SECRETS_DIR=str(settings.secrets_dir),
+        CITIZENBOT_GATEWAY__ACTION_TOKEN=settings.gateway.action_token.get_secret_value(),
     )
     return env
 
@@ -72,7 +75,8 @@ def answered_service(base_url: str, text: str) -> str | None:
             "latest_action_name": "action_listen",
         },
     }
-    response = httpx.post(f"{base_url}/webhook/actions", json=call, timeout=30)
+    headers = {"X-Action-Token": TEST_SECRETS["action"]}  # what make_settings gives the gateway
+    response = httpx.post(f"{base_url}/webhook/actions", json=call, headers=headers, timeout=30)
     assert response.status_code == 200, response.text
     slots = {e["name"]: e["value"] for e in response.json()["events"] if e.get("event") == "slot"}
     return slots.get("service_id")

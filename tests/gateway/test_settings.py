@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from gateway.settings import Settings
 
 PLACEHOLDER = "dev-editor-token"
-REAL_TOKEN = "k7Qx2-editor-9fLm0Zp4"
+REAL_TOKEN = "k7Qx2-editor-9fLm0Zp4-Vw8sT3nB"  # 29 characters, at least 24
 
 
 @pytest.fixture(autouse=True)
@@ -54,11 +54,42 @@ def test_development_is_the_default_and_runs_with_the_placeholder():
     assert settings.editor.token.get_secret_value() == PLACEHOLDER
 
 
-@pytest.mark.parametrize("environment", ["development", "test"])
-def test_development_and_test_accept_the_placeholder(monkeypatch: pytest.MonkeyPatch, environment: str):
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "::1"])
+@pytest.mark.parametrize("token", [PLACEHOLDER, "", "short-token"])
+def test_development_on_loopback_accepts_a_weak_token(monkeypatch: pytest.MonkeyPatch, host: str, token: str):
+    monkeypatch.setenv("CITIZENBOT_ENVIRONMENT", "development")
+    monkeypatch.setenv("CITIZENBOT_GATEWAY__HOST", host)
+    monkeypatch.setenv("CITIZENBOT_EDITOR__TOKEN", token)
+    assert Settings().environment == "development"
+
+
+@pytest.mark.parametrize(
+    ("token", "problem"),
+    [(PLACEHOLDER, "the development placeholder"), ("", "empty"), ("   ", "empty"), ("a" * 23, "shorter than 24")],
+)
+@pytest.mark.parametrize("environment", ["test", "production"])
+def test_outside_development_a_weak_token_is_refused_at_start_up(
+    monkeypatch: pytest.MonkeyPatch, environment: str, token: str, problem: str
+):
     monkeypatch.setenv("CITIZENBOT_ENVIRONMENT", environment)
-    monkeypatch.setenv("CITIZENBOT_EDITOR__TOKEN", PLACEHOLDER)
-    assert Settings().environment == environment
+    monkeypatch.setenv("CITIZENBOT_EDITOR__TOKEN", token)
+    with pytest.raises(ValidationError, match=f"real secret in {environment} \\(it is {problem}"):
+        Settings()
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "192.168.1.10", "::", "bot.example.go.th"])
+def test_development_listening_beyond_loopback_refuses_the_placeholder(monkeypatch: pytest.MonkeyPatch, host: str):
+    monkeypatch.setenv("CITIZENBOT_GATEWAY__HOST", host)
+    with pytest.raises(ValidationError, match="Only environment=development with the gateway on loopback"):
+        Settings()
+    monkeypatch.setenv("CITIZENBOT_EDITOR__TOKEN", "a" * 24)
+    assert Settings().gateway.host == host
+
+
+def test_the_internal_secrets_have_no_default_and_live_under_var():
+    settings = Settings()
+    assert settings.rasa.auth_token is None and settings.gateway.action_token is None
+    assert settings.secrets_dir.parts[-2:] == ("var", "secrets")
 
 
 def test_the_guard_also_holds_for_settings_built_in_code():
@@ -76,15 +107,12 @@ def test_an_unknown_environment_name_is_refused_not_treated_as_development(
         Settings()
 
 
-def test_production_currently_accepts_an_empty_editor_token(monkeypatch: pytest.MonkeyPatch):
-    """Documents a gap, not a wish: an empty token passes the guard (issue 13 tightens it).
-
-    With an empty token the editor API accepts ``Authorization: Bearer`` with nothing after it.
-    When the validator refuses this, turn this test around.
-    """
+def test_production_refuses_an_empty_editor_token(monkeypatch: pytest.MonkeyPatch):
+    """An empty token would let ``Authorization: Bearer`` with nothing after it into the editor API."""
     monkeypatch.setenv("CITIZENBOT_ENVIRONMENT", "production")
     monkeypatch.setenv("CITIZENBOT_EDITOR__TOKEN", "")
-    assert Settings().editor.token.get_secret_value() == ""
+    with pytest.raises(ValidationError, match="it is empty"):
+        Settings()
 
 
 # --- nested groups from the environment ------------------------------------------------------

@@ -170,3 +170,13 @@ def test_wording_many_texts_share_is_not_taken_for_a_topic_outside_the_catalogue
     assert not isinstance(route(flat, policy, _topic(0.53)), NoMatch)
     far_ahead = route(flat, policy, _topic(0.75))  # a topic the words really name leads them all
     assert isinstance(far_ahead, NoMatch) and far_ahead.referral is not None
+
+
+def test_a_topic_the_words_do_not_name_needs_a_clear_lead(matches):
+    # "ขอ passport ใหม่ทำไง" against "transferring a visa to a new passport": close in meaning only
+    found = matches(("passport-first-issue", 0.62), ("passport-lost-replacement", 0.56), ("passport-renewal", 0.53))
+    policy = RoutingPolicy(0.3, 0.015, spread=0.1, referral_margin=0.05)
+    unnamed = ReferralMatch(_topic(0.68).referral, _topic(0.68).hit, lead=0.06, named=False)
+    assert isinstance(route(found, policy, unnamed), Answer)
+    named = ReferralMatch(_topic(0.68).referral, _topic(0.68).hit, lead=0.06, named=True)
+    assert isinstance(route(found, policy, named), NoMatch)

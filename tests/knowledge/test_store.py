@@ -121,3 +121,12 @@ def test_changes_since_a_revision_name_what_to_index_again_and_what_to_drop(stor
     again = store.changes_since(changes.revision)
     assert list(again.services) == [dropped.id] and not again.removed
     assert store.changes_since(0).services.keys() == {kept.id, edited.id, dropped.id}
+
+
+def test_a_sqlite_file_uses_wal_normal_sync_and_a_busy_timeout(store):
+    """Readers never block the writer, a crash loses at most the last commit, and a locked
+    database is waited for rather than failing at once."""
+    with store.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000

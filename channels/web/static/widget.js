@@ -598,7 +598,9 @@
       });
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       const data = await response.json();
-      if (!data || data.status !== "ok" || !Array.isArray(data.messages)) throw new Error(`status ${data && data.status}`);
+      // "degraded": Rasa is down and the catalogue answered alone; its first message is the notice saying so.
+      const answered = data && (data.status === "ok" || data.status === "degraded");
+      if (!answered || !Array.isArray(data.messages)) throw new Error(`status ${data && data.status}`);
       return { role: "bot", lang: langOf(data.language), messages: cleanMessages(data.messages) };
     } finally {
       window.clearTimeout(timer);

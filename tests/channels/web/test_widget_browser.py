@@ -418,6 +418,25 @@ def test_errors_get_a_bilingual_message_and_a_retry(new_page):
     expect(page.locator(".cb-msg-user")).to_have_count(1)  # a retry does not repeat the question
 
 
+def test_a_degraded_reply_is_shown_with_its_notice(new_page):
+    """Rasa down: the gateway answers from the catalogue alone (status "degraded", the notice first)."""
+    page, watch = new_page()
+    _launcher(page).click()
+    notice = "ตอนนี้ระบบสนทนาขัดข้อง คำตอบนี้มาจากการค้นหาแคตตาล็อกโดยตรง"
+    degraded = {
+        "sender": "x",
+        "language": "th",
+        "status": "degraded",
+        "messages": [{"type": "text", "text": notice}, {"type": "text", "text": "คำตอบจากแคตตาล็อก"}],
+    }
+    page.route("**/api/chat", lambda route: route.fulfill(status=200, json=degraded))
+    _send(page, THAI_QUESTION)
+    expect(page.locator(".cb-msg-bot").filter(has_text=notice)).to_be_visible()
+    expect(page.locator(".cb-msg-bot").filter(has_text="คำตอบจากแคตตาล็อก")).to_be_visible()
+    expect(page.locator(".cb-msg-error")).to_have_count(0)
+    assert watch.errors == []
+
+
 def test_a_320px_screen_gets_a_full_screen_panel_without_horizontal_scroll(new_page):
     page, watch = new_page(viewport={"width": 320, "height": 640}, device_scale_factor=2, is_mobile=True)
     _no_horizontal_scroll(page)

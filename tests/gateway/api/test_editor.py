@@ -179,14 +179,15 @@ def test_saved_index_is_reused_and_a_stale_one_rebuilt(editor_app, tmp_path_fact
     _, runtime = editor_app
     from knowledge.service_search import CatalogueSearch
 
-    fresh = CatalogueSearch(runtime.store, runtime.catalogue.embedder, runtime.catalogue.index_dir)
+    topics = list(runtime.catalogue.referrals.values())  # the saved index holds them too
+    fresh = CatalogueSearch(runtime.store, runtime.catalogue.embedder, runtime.catalogue.index_dir, referrals=topics)
     started = time.monotonic()
     fresh.load_or_build()
     assert fresh.revision == runtime.store.revision()
     assert len(fresh) == len(runtime.catalogue)
     reuse_seconds = time.monotonic() - started
     (runtime.catalogue.index_dir / "catalogue.json").write_text('{"revision": -5}', encoding="utf-8")
-    rebuilt = CatalogueSearch(runtime.store, runtime.catalogue.embedder, runtime.catalogue.index_dir)
+    rebuilt = CatalogueSearch(runtime.store, runtime.catalogue.embedder, runtime.catalogue.index_dir, referrals=topics)
     rebuilt.load_or_build()
     assert len(rebuilt) == len(runtime.catalogue)
     assert rebuilt.search("บัตรประชาชนหมดอายุ", k=1)[0].service.id == "id-card-renewal"
