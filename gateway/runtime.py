@@ -20,7 +20,6 @@ from rasa_sdk.executor import ActionExecutor
 
 from actions.api.conversation_store import ConversationStore
 from actions.api.status_provider import SampleStatusProvider
-from actions.context import SearchThresholds
 from actions.registry import build_actions
 from channels.line.settings import LineSettings
 from conversation.degraded import CatalogueFallback
@@ -75,13 +74,7 @@ class Runtime:
         writer = CatalogueWriter(store, catalogue)
         watcher = RevisionWatcher(catalogue, search.revision_poll_seconds)
         conversations = ConversationStore(settings.store.conversations_url)
-        thresholds = SearchThresholds(
-            search.min_score,
-            search.switch_score,
-            search.ask_back_margin,
-            search.ask_back_spread,
-            referral_margin=search.referral_margin,
-        )
+        thresholds = search.thresholds()
         executor = ActionExecutor()
         for action in build_actions(catalogue, thresholds, conversations, SampleStatusProvider()):
             executor.register_action(action)

@@ -19,6 +19,7 @@ from channels.line.settings import LineSettings
 from channels.web.settings import WebSettings
 
 if TYPE_CHECKING:
+    from actions.context import SearchThresholds
     from knowledge.search.spelling import SpellingConfig
 
 __all__ = ["LOOPBACK_HOSTS", "MIN_EDITOR_TOKEN_CHARS", "PROJECT_ROOT", "Settings", "get_settings"]
@@ -106,6 +107,18 @@ class SearchSettings(BaseModel):
             sound_engines=self.soundex_engines,
             max_edits=self.spelling_max_edits,
             correct_query=self.spelling == "correct",
+        )
+
+    def thresholds(self) -> SearchThresholds:
+        """The routing thresholds the actions apply, from these settings (one place builds them)."""
+        from actions.context import SearchThresholds
+
+        return SearchThresholds(
+            self.min_score,
+            self.switch_score,
+            self.ask_back_margin,
+            self.ask_back_spread,
+            referral_margin=self.referral_margin,
         )
 
 

@@ -36,6 +36,24 @@ def embedder():
     return create_embedder("use-multilingual")
 
 
+@pytest.fixture(scope="session")
+def catalogue(tmp_path_factory, seed_services, embedder):
+    """The seed catalogue in a real SQLite file with a real FAISS index, and the seed topics outside it:
+    one per session, shared by the actions' and the conversation core's tests."""
+    from knowledge.referrals import load_referrals
+    from knowledge.service_search import CatalogueSearch
+    from knowledge.store import CatalogueStore
+
+    tmp = tmp_path_factory.mktemp("catalogue")
+    store = CatalogueStore(f"sqlite:///{tmp / 'catalogue.db'}")
+    store.import_services(seed_services, "test")
+    search = CatalogueSearch(store, embedder, tmp / "index", referrals=load_referrals())
+    search.load_or_build()
+    search.wait_for_classifier()  # answer as the running bot does once its classifier is trained
+    yield search
+    store.close()
+
+
 # --- a real stack for conversation, channel and browser tests ------------------------
 # A trained model served by a real `rasa run` subprocess, and the gateway on a real
 # port (Rasa calls its action endpoint). Started once per session, on first use.

@@ -17,13 +17,7 @@ from gateway.settings import SearchSettings
 from texts import format_date, text
 
 _SEARCH = SearchSettings()  # the thresholds the gateway ships with
-THRESHOLDS = SearchThresholds(
-    _SEARCH.min_score,
-    _SEARCH.switch_score,
-    _SEARCH.ask_back_margin,
-    _SEARCH.ask_back_spread,
-    referral_margin=_SEARCH.referral_margin,
-)
+THRESHOLDS = _SEARCH.thresholds()
 NEVER = SearchThresholds(answer=0.99, switch=0.99, ask_margin=0.0, spread=0.0)
 
 TRACKER = {

@@ -12,38 +12,15 @@ from typing import Literal
 
 import pytest
 
-from actions.context import SearchThresholds
 from conversation.degraded import CatalogueFallback
 from conversation.messages import TurnStatus, canned_reply
 from conversation.rasa_client import RasaClient
 from conversation.turn import TurnRequest, TurnResult, run_turn
 from gateway.settings import SearchSettings
-from knowledge.referrals import load_referrals
-from knowledge.service_search import CatalogueSearch
-from knowledge.store import CatalogueStore
 from texts import text
 
 THAI = re.compile(r"[\u0e01-\u0e4e]")
-_SEARCH = SearchSettings()
-THRESHOLDS = SearchThresholds(
-    _SEARCH.min_score,
-    _SEARCH.switch_score,
-    _SEARCH.ask_back_margin,
-    _SEARCH.ask_back_spread,
-    referral_margin=_SEARCH.referral_margin,
-)
-
-
-@pytest.fixture(scope="module")
-def catalogue(tmp_path_factory, seed_services, embedder):
-    tmp = tmp_path_factory.mktemp("degraded")
-    store = CatalogueStore(f"sqlite:///{tmp / 'catalogue.db'}")
-    store.import_services(seed_services, "test")
-    search = CatalogueSearch(store, embedder, tmp / "index", referrals=load_referrals())
-    search.load_or_build()
-    search.wait_for_classifier()
-    yield search
-    store.close()
+THRESHOLDS = SearchSettings().thresholds()
 
 
 @pytest.fixture(scope="module")

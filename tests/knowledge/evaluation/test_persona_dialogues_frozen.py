@@ -7,39 +7,25 @@ it cannot change silently. See tests/data/persona_dialogues/README.md for how th
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from knowledge.evaluation.dialogues import load_dialogues, service_ids
+from tests.knowledge.evaluation.frozen_sets import frozen_split_problem, rows
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "persona_dialogues"
 SPLITS = ("dev", "test")
 MIN_DIALOGUES, MIN_TURNS = 40, 120
 
 
-def _recorded_sums() -> dict[str, str]:
-    sums = {}
-    for line in (DATA_DIR / "SHA256SUMS").read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            digest, name = line.split(maxsplit=1)
-            sums[name.lstrip("*")] = digest
-    return sums
-
-
 def _rows(split: str) -> list[dict[str, Any]]:
-    lines = (DATA_DIR / f"{split}.jsonl").read_text(encoding="utf-8").splitlines()
-    return [json.loads(line) for line in lines if line.strip()]
+    return rows(DATA_DIR, split)
 
 
 def test_test_split_is_frozen():
-    actual = hashlib.sha256((DATA_DIR / "test.jsonl").read_bytes()).hexdigest()
-    assert actual == _recorded_sums()["test.jsonl"], (
-        "tests/data/persona_dialogues/test.jsonl is frozen: its sha256 no longer matches SHA256SUMS. "
-        "Do not edit, re-split or tune on the test split; restore it from git. A new or corrected set "
-        "needs a new file (and its own checksum) plus a note in tests/data/persona_dialogues/README.md."
-    )
+    problem = frozen_split_problem(DATA_DIR)
+    assert problem is None, problem
 
 
 def test_every_dialogue_reads_and_names_only_catalogue_services(seed_services):
