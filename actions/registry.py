@@ -5,6 +5,7 @@ from __future__ import annotations
 from rasa_sdk import Action
 
 from actions.api.conversation_store import ConversationStore
+from actions.api.id_vault import IdVault
 from actions.api.status_provider import StatusProvider
 from actions.catalogue_first import ActionAnswerOrRespond
 from actions.context import SearchThresholds
@@ -17,6 +18,7 @@ from actions.conversation_actions import (
 )
 from actions.language import ValidateSlotMappings
 from actions.service_actions import ActionAnswerDetail, ActionAnswerService, ActionBrowseLifeEvent, ActionFallback
+from actions.status_attempts import StatusAttempts
 from actions.status_form import ActionCancelStatusCheck, ActionCheckStatus, ValidateCheckStatusForm
 from actions.status_route import ActionRouteStatus
 from knowledge.service_search import CatalogueSearch
@@ -29,7 +31,11 @@ def build_actions(
     thresholds: SearchThresholds,
     conversations: ConversationStore,
     status_provider: StatusProvider,
+    status_attempts: StatusAttempts | None = None,
+    id_vault: IdVault | None = None,
 ) -> list[Action]:
+    """``status_attempts``: the status check's attempt limit (none: unlimited, for tests of other things).
+    ``id_vault``: the national IDs behind the surrogates the gateway gave Rasa (conversation.turn)."""
     return [
         ValidateSlotMappings(),
         ActionAnswerService(catalogue, thresholds),
@@ -42,8 +48,8 @@ def build_actions(
         ActionDeclineHuman(),
         ActionRecordFeedback(conversations),
         ActionRecordFeedbackComment(conversations),
-        ActionRouteStatus(catalogue, thresholds),
-        ValidateCheckStatusForm(status_provider),
-        ActionCheckStatus(status_provider, catalogue),
+        ActionRouteStatus(catalogue, thresholds, status_attempts),
+        ValidateCheckStatusForm(status_provider, status_attempts, id_vault),
+        ActionCheckStatus(status_provider, catalogue, status_attempts),
         ActionCancelStatusCheck(),
     ]

@@ -13,8 +13,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
+from actions.api.id_vault import IdVault
 from actions.api.status_provider import StatusProvider, normalise_reference
 from actions.language import current_language
+from actions.status_attempts import StatusAttempts, cool_down_events, is_checking
 from knowledge.service_search import CatalogueSearch
 from nlu.national_id import check_national_id, find_national_ids, mask_national_id
 from nlu.thai_dates import to_buddhist_year
@@ -39,8 +41,15 @@ def format_date(date: dt.date, lang: Lang) -> str:
 
 
 class ValidateCheckStatusForm(FormValidationAction):
-    def __init__(self, provider: StatusProvider) -> None:
+    """``attempts``: how many checks a conversation and a client may make (none: no limit).
+    ``id_vault``: the real national IDs behind the surrogates Rasa sees (none: the slot is the ID)."""
+
+    def __init__(
+        self, provider: StatusProvider, attempts: StatusAttempts | None = None, id_vault: IdVault | None = None
+    ) -> None:
         self.provider = provider
+        self.attempts = attempts
+        self.id_vault = id_vault
 
     def name(self) -> str:
         return "validate_check_status_form"
@@ -53,6 +62,18 @@ class ValidateCheckStatusForm(FormValidationAction):
         if application is not None and not application.requires_national_id:
             return [slot for slot in domain_slots if slot != "national_id"]
         return domain_slots
+
+    async def get_validation_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Before a reference number or an ID is looked up, count the attempt; over the limit, the
+        form says when to try again and stops (reference numbers are sequential: no walking them)."""
+        if self.attempts is not None and is_checking(tracker):
+            wait = self.attempts.attempt(tracker)
+            if wait is not None:
+                return cool_down_events(dispatcher, tracker, wait)
+        events: list[EventType] = await super().get_validation_events(dispatcher, tracker, domain)
+        return events
 
     async def extract_reference_number(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -96,13 +117,16 @@ class ValidateCheckStatusForm(FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         lang = current_language(tracker)
-        check = check_national_id("" if value == "__invalid__" else str(value))
+        said = "" if value == "__invalid__" else str(value)
+        check = check_national_id(said)
+        # The slot keeps what Rasa saw (a surrogate); only this comparison uses the real ID, once.
+        real = self.id_vault.take(tracker.sender_id, check.digits) if self.id_vault and check.digits else None
         if not check.valid:
             reason = check.reason or "length"
             dispatcher.utter_message(text=text(f"answers.id_bad_{reason}", lang, count=len(check.digits)))
             return {"national_id": None}
         application = self.provider.find(str(tracker.get_slot("reference_number") or ""))
-        if application is not None and application.national_id and application.national_id != check.digits:
+        if application is not None and application.national_id and application.national_id != (real or check.digits):
             dispatcher.utter_message(text=text("answers.id_mismatch", lang, masked=mask_national_id(check.digits)))
             return {"national_id": None}
         return {"national_id": check.digits}
@@ -111,9 +135,12 @@ class ValidateCheckStatusForm(FormValidationAction):
 class ActionCheckStatus(Action):
     """The form is complete: tell the status, then forget the ID (it was only needed for this)."""
 
-    def __init__(self, provider: StatusProvider, catalogue: CatalogueSearch) -> None:
+    def __init__(
+        self, provider: StatusProvider, catalogue: CatalogueSearch, attempts: StatusAttempts | None = None
+    ) -> None:
         self.provider = provider
         self.catalogue = catalogue
+        self.attempts = attempts
 
     def name(self) -> str:
         return "action_check_status"
@@ -122,7 +149,9 @@ class ActionCheckStatus(Action):
         lang = current_language(tracker)
         application = self.provider.find(str(tracker.get_slot("reference_number") or ""))
         if application is None:
-            dispatcher.utter_message(text=text("answers.status_bad_reference", lang))
+            # Stopped over the attempt limit, the form has already said when to try again.
+            if self.attempts is None or self.attempts.wait(tracker) is None:
+                dispatcher.utter_message(text=text("answers.status_bad_reference", lang))
         else:
             service = self.catalogue.get(application.service_id)
             dispatcher.utter_message(

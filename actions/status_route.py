@@ -4,6 +4,8 @@ service and wants to hear about it, while "check DLT-2569-010203" wants the form
 The rules (``bot/data/rules/status_form.yml``) start the status form after this action only when it
 sets ``status_route`` to "form": when the message carries a reference number, or names no service
 clearly. Otherwise it answers about the service and offers the status check as a quick reply.
+A conversation or client over the status-check attempt limit (:mod:`actions.status_attempts`) is
+told when to try again instead, and the form does not start.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from actions.context import SearchThresholds, find_service
 from actions.language import current_language
 from actions.service_actions import answered, ask_back, tell_service
 from actions.service_answer import follow_up_buttons, status_check_buttons
+from actions.status_attempts import StatusAttempts, cool_down_text
 from knowledge.routing import Answer, AskBack, offered_score
 from knowledge.service_search import CatalogueSearch
 from texts import text
@@ -39,15 +42,21 @@ def _to_form(reference: str | None = None) -> list[EventType]:
 
 
 class ActionRouteStatus(Action):
-    def __init__(self, catalogue: CatalogueSearch, thresholds: SearchThresholds) -> None:
+    def __init__(
+        self, catalogue: CatalogueSearch, thresholds: SearchThresholds, attempts: StatusAttempts | None = None
+    ) -> None:
         self.catalogue = catalogue
         self.thresholds = thresholds
+        self.attempts = attempts
 
     def name(self) -> str:
         return "action_route_status"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         said = str(tracker.latest_message.get("text") or "")
+        if self.attempts is not None and (wait := self.attempts.wait(tracker)) is not None:
+            dispatcher.utter_message(text=cool_down_text(wait, tracker))
+            return [SlotSet(ROUTE_SLOT, "service")]  # the rules then start no form
         if not said.strip() or said.startswith("/"):
             return _to_form()
         if reference := normalise_reference(said):

@@ -164,17 +164,21 @@ def play(
     given) gets each scored turn's reply in short."""
     from knowledge.evaluation.dialogues import NO_QUICK_REPLY, NOT_SENT, judge
 
+    # A made-up first id (a baseline from before issue 13 requires one; a newer gateway issues its own
+    # instead), then whatever the gateway answered with, as the widget does.
     sender = f"dialogue-{dialogue.id}-{uuid.uuid4().hex[:12]}"
     choice: str | None = None  # the widget's switch: None until pressed
     last: dict[str, Any] | None = None
     verdicts: list[Verdict] = []
 
     def send(text: str) -> dict[str, Any] | None:
-        nonlocal choice
+        nonlocal choice, sender
         body: dict[str, Any] = {"sender": sender, "text": text}
         if choice:
             body["language"] = choice
         reply = post(url, body)
+        if reply and isinstance(reply.get("sender"), str) and reply["sender"]:
+            sender = reply["sender"]  # the conversation the gateway continues (a new one on the first turn)
         answered = (reply or {}).get("language")
         if choice and answered in ("th", "en") and answered != choice:
             choice = answered  # the citizen asked for the other language in words: the widget follows

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -56,3 +57,42 @@ class RasaClient:
         except (httpx.HTTPError, ValueError):
             return None
         return body if body.get("model_file") else None
+
+    # --- a conversation's tracker (Rasa's HTTP API, behind its token): export and erasure ----
+
+    async def tracker(self, sender: str) -> dict[str, Any]:
+        """The conversation's tracker with all its events (as Rasa stores them).
+
+        Rasa creates an empty tracker for an id it does not know, so "not found" never happens."""
+        response = await self._tracker_call("GET", sender, params={"include_events": "ALL"})
+        try:
+            body = response.json()
+        except ValueError as error:
+            raise RasaUnavailableError(f"unexpected Rasa reply: not JSON ({error})") from error
+        if not isinstance(body, dict) or not isinstance(body.get("events", []), list):
+            raise RasaUnavailableError(f"unexpected Rasa tracker: {type(body).__name__}")
+        return body
+
+    async def erase_tracker(self, sender: str) -> None:
+        """Replace the conversation's events with none (PUT .../tracker/events with ``[]``).
+
+        Rasa 3.6 has no delete; the in-memory and Redis tracker stores save the whole tracker, so
+        this empties it. The SQL tracker store only appends, so there it erases nothing: callers
+        check with :meth:`tracker` afterwards."""
+        await self._tracker_call("PUT", sender, json=[])
+
+    async def _tracker_call(self, method: str, sender: str, **kwargs: Any) -> httpx.Response:
+        # Rasa's router (sanic 21.12) does not unquote path parameters: "web%3Aabc" would be another
+        # conversation. The ids the gateway makes (web:/line: with URL-safe characters) pass unchanged;
+        # quoting only keeps anything else from breaking the URL.
+        path = f"/conversations/{quote(sender, safe=':')}/tracker" + ("/events" if method == "PUT" else "")
+        try:
+            response = await self._client.request(method, path, **kwargs)
+            response.raise_for_status()
+        except httpx.TimeoutException as error:
+            raise RasaUnavailableError(f"Rasa timed out: {error}", timeout=True) from error
+        except httpx.HTTPStatusError as error:  # its text holds the URL, and with it the token
+            raise RasaUnavailableError(f"Rasa request failed: HTTP {error.response.status_code}") from error
+        except httpx.HTTPError as error:
+            raise RasaUnavailableError(f"Rasa request failed: {error}") from error
+        return response

@@ -6,6 +6,12 @@ with a canned bilingual reply and a machine-readable status, so a citizen
 always gets an answer. With Rasa down or too slow, the gateway's own catalogue
 search answers instead (:mod:`conversation.degraded`), marked ``degraded`` and
 with a one-line notice first.
+
+Personal data never leaves this step in clear (PDPA): phones and e-mails are masked
+before Rasa sees the text, so its tracker, its logs and the transcripts the actions
+store hold only masked forms; a national ID is replaced by a surrogate with the same
+checks, kept in the :class:`~actions.api.id_vault.IdVault` for the status form
+(docs/privacy-masking.md).
 """
 
 from __future__ import annotations
@@ -16,14 +22,16 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from actions.api.id_vault import IdVault
 from conversation.degraded import CatalogueFallback
 from conversation.messages import TurnStatus, canned_reply
 from conversation.rasa_client import RasaClient, RasaUnavailableError
 from conversation.rendering import render_rasa_messages
 from nlu.language import Lang, detect_language, reply_language
 from nlu.normalize import remove_zero_width
+from nlu.pii import PiiMatch, mask_pii, with_digits
 
-__all__ = ["TurnRequest", "TurnResult", "run_turn"]
+__all__ = ["TurnRequest", "TurnResult", "masked_for_rasa", "run_turn"]
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +47,8 @@ class TurnRequest:
     text: str
     channel: str = "web"
     language: Literal["th", "en"] | None = None  # an explicit choice (widget switch)
+    # Who is asking, as a pseudonym (never a raw address): the status check counts attempts per client.
+    client: str | None = None
 
 
 @dataclass
@@ -50,15 +60,25 @@ class TurnResult:
     duration_ms: float = 0.0
 
 
-async def run_turn(request: TurnRequest, rasa: RasaClient, fallback: CatalogueFallback | None = None) -> TurnResult:
-    """``fallback``: the catalogue answer to give while Rasa cannot (none: the canned apology)."""
+async def run_turn(
+    request: TurnRequest,
+    rasa: RasaClient,
+    fallback: CatalogueFallback | None = None,
+    vault: IdVault | None = None,
+) -> TurnResult:
+    """``fallback``: the catalogue answer to give while Rasa cannot (none: the canned apology).
+    ``vault``: where a typed national ID waits for the status form (none: IDs are masked, and
+    the status check cannot match them)."""
     started = time.perf_counter()
-    text = remove_zero_width(request.text).strip()
-    detected = detect_language(text)
+    typed = remove_zero_width(request.text).strip()
+    detected = detect_language(typed)
+    text = masked_for_rasa(typed, request.sender, vault)
     lang = request.language or reply_language(detected)
     metadata: dict[str, Any] = {"channel": request.channel, "detected_language": detected}
     if request.language:
         metadata["language"] = request.language
+    if request.client:
+        metadata["client"] = request.client
 
     try:
         raw = await rasa.send(request.sender, text, metadata)
@@ -97,6 +117,18 @@ async def _degraded(
     if messages:
         logger.info("answered from the catalogue alone", extra={"cause": cause.value})
     return messages
+
+
+def masked_for_rasa(text: str, sender: str, vault: IdVault | None) -> str:
+    """What Rasa may see of ``text``: phones and e-mails masked, national IDs swapped for surrogates
+    in the same layout (so Rasa's ID extractor and the status form work unchanged)."""
+
+    def replace(match: PiiMatch) -> str:
+        if match.kind == "national_id" and vault is not None:
+            return with_digits(match.text, vault.stand_in(sender, match.digits))
+        return match.masked
+
+    return mask_pii(text, replace)
 
 
 def _answered_in(messages: list[dict[str, Any]], expected: Lang) -> Lang:

@@ -12,10 +12,13 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from channels.line import webhook as line_webhook
 from channels.web import chat_api, widget
-from gateway.api import actions_endpoint, editor, health
+from gateway.api import actions_endpoint, editor, health, privacy
 from gateway.runtime import Runtime
 from gateway.settings import Settings, get_settings
+from http_api.body_limit import BodyLimitMiddleware
 from http_api.errors import ApiError, api_error_handler, validation_error_handler
+from http_api.rate_limits import TooManyRequestsError, too_many_requests_handler
+from nlu.pii import install_log_masking
 
 __all__ = ["create_app"]
 
@@ -24,6 +27,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per Rasa call is noise
+    install_log_masking()  # no national ID, phone or e-mail in any log record (nlu/pii.py)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -41,13 +45,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.add_exception_handler(ApiError, api_error_handler)  # type: ignore[arg-type]
+    app.add_exception_handler(TooManyRequestsError, too_many_requests_handler)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, validation_error_handler)  # type: ignore[arg-type]
     app.include_router(chat_api.router)
     app.include_router(health.router)
     app.include_router(actions_endpoint.router)
     app.include_router(editor.router)
+    app.include_router(privacy.router)  # export and erase a citizen's conversation
     app.include_router(line_webhook.router)
     app.include_router(widget.router)  # GET / (the demo page), /widget.js, /widget.css
+    # Inside CORS, so a browser can read the 413 too.
+    app.add_middleware(
+        BodyLimitMiddleware, limits=settings.body_limits.paths, default_bytes=settings.body_limits.default_bytes
+    )
     # Sites that embed the widget call /api/chat from their own origin. No cookies are
     # involved, so credentials stay off; a preflight from any other origin is refused.
     app.add_middleware(

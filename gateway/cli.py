@@ -130,6 +130,37 @@ def _cmd_line_rich_menu(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_privacy_purge(_args: argparse.Namespace) -> int:
+    """Apply the retention once, as the gateway does every hour; exit 1 when a tracker could not be erased."""
+    import asyncio
+
+    from actions.api.conversation_store import ConversationStore
+    from conversation.rasa_client import RasaClient
+    from gateway.privacy import ConversationPrivacy, Retention
+    from gateway.secrets import rasa_auth_token
+    from gateway.settings import get_settings
+
+    settings = get_settings()
+    kept = settings.privacy
+    store = ConversationStore(settings.store.conversations_url)
+    privacy = ConversationPrivacy(store, Retention(kept.handoff_days, kept.feedback_days, kept.conversation_days))
+
+    async def purge() -> dict[str, object]:
+        rasa = RasaClient(settings.rasa.url, settings.rasa.timeout_seconds, auth_token=rasa_auth_token(settings))
+        try:
+            return (await privacy.purge(rasa)).to_dict()
+        finally:
+            await rasa.aclose()
+
+    try:
+        report = asyncio.run(purge())
+    finally:
+        store.close()
+    days = kept.model_dump(include={"handoff_days", "feedback_days", "conversation_days"})
+    print(json.dumps({"removed": report, "retention_days": days}))
+    return 1 if report["trackers_failed"] else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="citizenbot", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -177,6 +208,13 @@ def build_parser() -> argparse.ArgumentParser:
     stale.add_argument("--json", action="store_true", help="print the review as JSON")
     stale.add_argument("--path", default=None, help="review these files or this folder instead of the store")
     stale.set_defaults(handler=_cmd_catalogue_stale)
+
+    privacy = commands.add_parser("privacy", help="personal data: apply the retention periods")
+    privacy_actions = privacy.add_subparsers(dest="action", required=True)
+    purge = privacy_actions.add_parser(
+        "purge", help="delete what is older than its retention (CITIZENBOT_PRIVACY__*_DAYS) and print what went"
+    )
+    purge.set_defaults(handler=_cmd_privacy_purge)
 
     line = commands.add_parser("line", help="LINE Official Account tools")
     line_actions = line.add_subparsers(dest="action", required=True)

@@ -12,21 +12,27 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
 from rasa_sdk.executor import ActionExecutor
 
 from actions.api.conversation_store import ConversationStore
+from actions.api.id_vault import IdVault
 from actions.api.status_provider import SampleStatusProvider
 from actions.registry import build_actions
+from actions.status_attempts import AttemptLimit, StatusAttempts
 from channels.line.settings import LineSettings
+from channels.web.limits import ChatLimits
+from channels.web.sender_ids import SenderIds
 from conversation.degraded import CatalogueFallback
 from conversation.rasa_client import RasaClient
+from gateway.privacy import ActivityRecordingRasaClient, ConversationPrivacy, PurgeJob, Retention
 from gateway.revision_watcher import RevisionWatcher
-from gateway.secrets import rasa_auth_token
+from gateway.secrets import rasa_auth_token, web_sender_key
 from gateway.settings import Settings
+from http_api.rate_limits import Limit, RateLimiter
 from knowledge.catalogue_files import load_seed
 from knowledge.catalogue_writer import CatalogueWriter
 from knowledge.referrals import load_referrals
@@ -54,10 +60,17 @@ class Runtime:
     rasa: RasaClient
     executor: ActionExecutor
     fallback: CatalogueFallback  # answers from the catalogue alone while Rasa is down or slow
+    web_senders: SenderIds  # issues and checks the web's conversation ids (channels/web/sender_ids.py)
+    privacy: ConversationPrivacy  # export, erasure and retention of conversations (gateway/privacy.py)
+    purge_job: PurgeJob  # applies the retention every settings.privacy.purge_interval_seconds
     catalogue_error: str | None = None  # the last failed load, for logs and the CLI; never served
     # Pause before the first retry of a failed load, doubled after each further failure, up to the cap.
     catalogue_retry_seconds: float = 2.0
     catalogue_retry_max_seconds: float = 60.0
+    # Abuse limits' counters, shared by every channel (namespaced per surface).
+    rate_limiter: RateLimiter = field(default_factory=RateLimiter)
+    # Typed national IDs behind the surrogates Rasa sees (conversation/turn.py); this process only.
+    id_vault: IdVault = field(default_factory=IdVault)
     _loaded: threading.Event = field(default_factory=threading.Event)
     _stopping: threading.Event = field(default_factory=threading.Event)
 
@@ -76,11 +89,41 @@ class Runtime:
         conversations = ConversationStore(settings.store.conversations_url)
         thresholds = search.thresholds()
         executor = ActionExecutor()
-        for action in build_actions(catalogue, thresholds, conversations, SampleStatusProvider()):
+        checks = settings.status_check
+        attempts = StatusAttempts(AttemptLimit(checks.attempts, checks.window_seconds), checks.storage_uri)
+        id_vault = IdVault(settings.masking.id_vault_ttl_seconds, settings.masking.id_vault_max_entries)
+        for action in build_actions(
+            catalogue, thresholds, conversations, SampleStatusProvider(), attempts, id_vault=id_vault
+        ):
             executor.register_action(action)
-        rasa = RasaClient(settings.rasa.url, settings.rasa.timeout_seconds, auth_token=rasa_auth_token(settings))
+        rasa_args = (settings.rasa.url, settings.rasa.timeout_seconds)
+        rasa_token = rasa_auth_token(settings)
+        rasa = ActivityRecordingRasaClient(conversations, *rasa_args, auth_token=rasa_token)  # records every turn
+        kept = settings.privacy
+        privacy = ConversationPrivacy(
+            conversations, Retention(kept.handoff_days, kept.feedback_days, kept.conversation_days), id_vault
+        )
+        purge_job = PurgeJob(
+            privacy, lambda: RasaClient(*rasa_args, auth_token=rasa_token), kept.purge_interval_seconds
+        )
         fallback = CatalogueFallback(catalogue, thresholds)
-        return cls(settings, store, conversations, catalogue, writer, watcher, rasa, executor, fallback)
+        limiter = RateLimiter(settings.rate_limits.storage_uri)
+        return cls(
+            settings,
+            store,
+            conversations,
+            catalogue,
+            writer,
+            watcher,
+            rasa,
+            executor,
+            fallback,
+            web_senders=SenderIds(web_sender_key(settings)),
+            privacy=privacy,
+            purge_job=purge_job,
+            rate_limiter=limiter,
+            id_vault=id_vault,
+        )
 
     # What the channels use (see their Protocols: ChatBackend, LineBackend).
     @property
@@ -88,8 +131,24 @@ class Runtime:
         return self.settings.gateway.max_message_chars
 
     @property
+    def chat_limits(self) -> ChatLimits:
+        limits = self.settings.rate_limits
+        return ChatLimits(
+            per_conversation=Limit(limits.chat_conversation_count, limits.chat_conversation_seconds),
+            per_client=Limit(limits.chat_client_count, limits.chat_client_seconds),
+            trust_forwarded_for=limits.trust_forwarded_for,
+        )
+
+    @property
     def line_settings(self) -> LineSettings:
         return self.settings.line
+
+    @property
+    def unfollow_eraser(self) -> Callable[[str], Awaitable[None]] | None:
+        """LINE's unfollow erases the conversation, unless settings.privacy.erase_on_unfollow is off."""
+        if not self.settings.privacy.erase_on_unfollow:
+            return None
+        return lambda conversation_id: self.privacy.erase_quietly(conversation_id, self.rasa)
 
     @property
     def list_services(self) -> Callable[[], list[Service]]:
@@ -140,6 +199,7 @@ class Runtime:
         thread = threading.Thread(target=self._load_until_ready, name="catalogue-loader", daemon=True)
         thread.start()
         self.watcher.start()
+        self.purge_job.start()
         return thread
 
     def wait_until_loaded(self, timeout: float | None = None) -> bool:
@@ -148,6 +208,7 @@ class Runtime:
     async def aclose(self) -> None:
         self._stopping.set()  # a catalogue load waiting to retry gives up
         await asyncio.to_thread(self.watcher.stop)  # before the store closes under a catch-up
+        await asyncio.to_thread(self.purge_job.stop)
         await self.rasa.aclose()
         self.store.close()
         self.conversations.close()

@@ -6,6 +6,9 @@ and kept in ``secrets_dir`` (default ``var/secrets/``, file mode 0600), so there
 is never a fixed default and a restart keeps the same value. The supervisor
 resolves both once and hands them to Rasa and the gateway; a gateway started on
 its own reads the same files. See docs/runbook-secrets.md.
+
+The gateway's own key for signing web conversation ids (``CITIZENBOT_WEB__SENDER_KEY``,
+:func:`web_sender_key`) follows the same pattern; only the gateway uses it.
 """
 
 from __future__ import annotations
@@ -24,9 +27,11 @@ from gateway.settings import Settings
 __all__ = [
     "ACTION_TOKEN_FILE",
     "RASA_AUTH_TOKEN_FILE",
+    "WEB_SENDER_KEY_FILE",
     "action_token",
     "load_or_create_secret",
     "rasa_auth_token",
+    "web_sender_key",
     "with_secrets",
 ]
 
@@ -34,6 +39,7 @@ logger = logging.getLogger(__name__)
 
 RASA_AUTH_TOKEN_FILE = "rasa_auth_token"
 ACTION_TOKEN_FILE = "action_token"
+WEB_SENDER_KEY_FILE = "web_sender_key"
 _MIN_STORED_CHARS = 24  # a shorter file was not written by us: refuse it rather than trust it
 
 
@@ -81,6 +87,11 @@ def rasa_auth_token(settings: Settings) -> str:
 def action_token(settings: Settings) -> str:
     """The token Rasa sends to ``POST /webhook/actions``."""
     return _resolve(settings.gateway.action_token, settings.secrets_dir / ACTION_TOKEN_FILE)
+
+
+def web_sender_key(settings: Settings) -> str:
+    """The key that signs the web's conversation ids and pseudonymises client addresses."""
+    return _resolve(settings.web.sender_key, settings.secrets_dir / WEB_SENDER_KEY_FILE)
 
 
 def with_secrets(settings: Settings) -> Settings:

@@ -132,6 +132,75 @@ class CatalogueSettings(BaseModel):
     fact_max_age_days: int = Field(default=365, ge=0)
 
 
+class RateLimitSettings(BaseModel):
+    """Abuse limits (http_api/rate_limits.py): at most ``*_count`` requests in any ``*_seconds``."""
+
+    # Counters live here: memory:// is per process; redis://host:6379 shares them between replicas.
+    storage_uri: str = "memory://"
+    # /api/chat per conversation (the request's sender): a citizen types a few messages a minute.
+    chat_conversation_count: int = Field(default=20, ge=1)
+    chat_conversation_seconds: int = Field(default=60, ge=1)
+    # /api/chat per client IP: several citizens may share one address (an office, a mobile carrier's NAT).
+    chat_client_count: int = Field(default=120, ge=1)
+    chat_client_seconds: int = Field(default=60, ge=1)
+    # Only behind a reverse proxy that sets X-Forwarded-For: otherwise a client picks its own address.
+    trust_forwarded_for: bool = False
+
+
+class BodyLimitSettings(BaseModel):
+    """Largest request body per path prefix (http_api/body_limit.py), checked while it streams in."""
+
+    default_bytes: int = Field(default=64 * 1024, ge=0)
+    # Longest matching prefix wins. The editor's import carries the whole catalogue; an action call
+    # carries Rasa's whole tracker, which grows with the conversation.
+    paths: dict[str, int] = Field(
+        default_factory=lambda: {
+            "/api/chat": 16 * 1024,
+            "/webhook/actions": 4 * 1024 * 1024,
+            "/line/webhook": 1_000_000,
+            "/api/admin": 512 * 1024,
+            "/api/admin/import": 20 * 1024 * 1024,
+        }
+    )
+
+
+class PrivacySettings(BaseModel):
+    """How long personal data is kept (PDPA s.37(3): no longer than the purpose needs), applied by
+    the retention job (gateway/privacy.py: every ``purge_interval_seconds`` in the gateway, and
+    ``citizenbot privacy purge``). Everything kept is masked first. Why these defaults:
+    docs/runbook-erase-citizen-data.md."""
+
+    # A hand-off request waits for an officer and for a complaint about it: a quarter.
+    handoff_days: int = Field(default=90, ge=1)
+    # Ratings of answers feed the half-yearly review of the catalogue.
+    feedback_days: int = Field(default=180, ge=1)
+    # A conversation (its Rasa tracker and our record of it) idle this long is erased: its context
+    # is of no use to a citizen coming back after a month.
+    conversation_days: int = Field(default=30, ge=1)
+    purge_interval_seconds: float = Field(default=3600.0, gt=0)
+    # Unfollowing (blocking) the LINE account erases the conversation: the bot can no longer
+    # reach the citizen, so nothing kept serves them any more.
+    erase_on_unfollow: bool = True
+
+
+class StatusCheckSettings(BaseModel):
+    """The status check's attempt limit (actions/status_attempts.py): reference numbers are sequential,
+    so a conversation or a client may check at most ``attempts`` of them (or IDs) in ``window_seconds``."""
+
+    attempts: int = Field(default=5, ge=1)
+    window_seconds: int = Field(default=15 * 60, ge=1)
+    # memory:// counts per gateway process; redis://host:6379 shares the count between replicas.
+    storage_uri: str = "memory://"
+
+
+class MaskingSettings(BaseModel):
+    """Personal data masked before Rasa sees it (conversation/turn.py, docs/privacy-masking.md): a typed
+    national ID waits in the gateway's memory for the status form this long, at most this many at once."""
+
+    id_vault_ttl_seconds: float = Field(default=30 * 60, gt=0)
+    id_vault_max_entries: int = Field(default=10_000, ge=1)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="CITIZENBOT_", env_nested_delimiter="__", env_file=".env", extra="ignore"
@@ -149,6 +218,11 @@ class Settings(BaseSettings):
     catalogue: CatalogueSettings = CatalogueSettings()
     line: LineSettings = LineSettings()
     web: WebSettings = WebSettings()
+    masking: MaskingSettings = MaskingSettings()
+    status_check: StatusCheckSettings = StatusCheckSettings()
+    privacy: PrivacySettings = PrivacySettings()
+    rate_limits: RateLimitSettings = RateLimitSettings()
+    body_limits: BodyLimitSettings = BodyLimitSettings()
 
     @model_validator(mode="after")
     def _editor_token_fails_closed(self) -> Settings:

@@ -167,7 +167,8 @@ def review_facts(
     if max_age_days < 0:
         raise ValueError(f"max_age_days must be 0 or more, not {max_age_days}")
     today = today or dt.date.today()
-    oldest_allowed = today - dt.timedelta(days=max_age_days)
+    # An age reaching past the first day of the calendar makes nothing too old (and must not overflow).
+    oldest_allowed = today - dt.timedelta(days=min(max_age_days, (today - dt.date.min).days))
     found: list[ServiceFindings] = []
     services_checked = facts_checked = 0
     for service in sorted(services, key=lambda s: s.id):

@@ -16,10 +16,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from knowledge.database import store_fingerprint
 from knowledge.referrals import Referral, fingerprint
 from knowledge.schema import LifeEvent, Service
 from knowledge.search.index import HybridIndex
 from knowledge.search.passages import Passage, SearchHit
+from knowledge.search.persistence import write_json_atomically
 from knowledge.search.service_classifier import (
     ClassifierConfig,
     ClassifierTrainer,
@@ -229,7 +231,8 @@ class CatalogueSearch:
         try:
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
             same_topics = meta.get("referrals") == self._referrals_fingerprint
-            if meta.get("revision") != revision or meta.get("store") != self.store.url or not same_topics:
+            same_store = meta.get("store") == store_fingerprint(self.store.url)
+            if meta.get("revision") != revision or not same_store or not same_topics:
                 logger.info("saved search index is stale; rebuilding")
                 return None
             return HybridIndex.load(self.index_dir, self.embedder, self.spelling)
@@ -242,13 +245,11 @@ class CatalogueSearch:
         index.save(self.index_dir)
         meta = {
             "revision": revision,
-            "store": self.store.url,
+            "store": store_fingerprint(self.store.url),  # the URL may hold a password
             "embedder": self.embedder.name,
             "referrals": self._referrals_fingerprint,
         }
-        tmp = self.index_dir / (_META_FILE + ".tmp")
-        tmp.write_text(json.dumps(meta), encoding="utf-8")
-        tmp.replace(self.index_dir / _META_FILE)
+        write_json_atomically(self.index_dir / _META_FILE, meta)
 
     @property
     def ready(self) -> bool:

@@ -13,7 +13,6 @@ import json
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Literal
 
 from sqlalchemy import (
@@ -23,7 +22,6 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
-    create_engine,
     event,
     func,
     select,
@@ -32,6 +30,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
+from knowledge.database import create_store_engine
 from knowledge.schema import Service
 
 __all__ = [
@@ -123,21 +122,13 @@ def _changed_fields(old: dict[str, Any] | None, new: dict[str, Any]) -> list[str
     return sorted(key for key in set(old) | set(new) if old.get(key) != new.get(key))
 
 
-def _sqlite_pragmas(engine: Engine) -> None:
-    """WAL for concurrent readers (``synchronous=NORMAL`` is durable in WAL mode up to the last
-    checkpointed commit, and much cheaper than FULL), a busy timeout so a locked file is waited for,
-    and BEGIN IMMEDIATE so two editors never both read version N and both write N+1: SQLite has no
-    SELECT ... FOR UPDATE."""
+def _sqlite_begin_immediate(engine: Engine) -> None:
+    """BEGIN IMMEDIATE so two editors never both read version N and both write N+1: SQLite has no
+    SELECT ... FOR UPDATE. (WAL, synchronous and the busy timeout: knowledge.database.)"""
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # SQLAlchemy's "begin" event issues BEGIN
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=10000")
-        cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
@@ -148,12 +139,10 @@ class CatalogueStore:
     """Versioned CRUD over the catalogue; safe to share between threads."""
 
     def __init__(self, url: str) -> None:
-        if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
-            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         self.url = url
-        self.engine = create_engine(url, future=True)
+        self.engine = create_store_engine(url, foreign_keys=True)
         if self.engine.dialect.name == "sqlite":
-            _sqlite_pragmas(self.engine)
+            _sqlite_begin_immediate(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         _Base.metadata.create_all(self.engine)
 

@@ -1,7 +1,10 @@
 """Train the Rasa model only when its inputs changed.
 
 The fingerprint covers everything training reads: config, domain, training
-data, our NLU component code and the Rasa environment's lock. An unchanged
+data, the Rasa environment's lock, and the code of our NLU components: the
+``nlu`` modules that config.yml names and every ``nlu`` module they import
+(found by reading the imports), so a gateway-only module in ``nlu/`` (e.g. the
+personal-data masker) does not retrain the model. An unchanged
 fingerprint with the model present means nothing to do, so `make run` starts
 in seconds the second time. Runs with any Python 3; calls `rasa` from .venv-rasa.
 """
@@ -9,6 +12,7 @@ in seconds the second time. Runs with any Python 3; calls `rasa` from .venv-rasa
 from __future__ import annotations
 
 import argparse
+import ast
 import hashlib
 import os
 import subprocess
@@ -17,19 +21,58 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-INPUTS = ["config.yml", "bot/domain", "bot/data", "nlu", "requirements/rasa.lock"]
+INPUTS = ["config.yml", "bot/domain", "bot/data", "requirements/rasa.lock"]
+PACKAGE = "nlu"
+
+
+def _component_modules(root: Path) -> set[str]:
+    """The ``nlu.*`` modules config.yml names as pipeline components."""
+    names: set[str] = set()
+    for line in (root / "config.yml").read_text(encoding="utf-8").splitlines():
+        _, _, value = line.partition("name:")
+        dotted = value.split("#", 1)[0].strip().strip("'\"")
+        if dotted.startswith(f"{PACKAGE}."):
+            names.add(dotted.rsplit(".", 1)[0])
+    return names
+
+
+def _imported_modules(file: Path) -> set[str]:
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(file.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return {name for name in found if name == PACKAGE or name.startswith(f"{PACKAGE}.")}
+
+
+def nlu_files(root: Path = ROOT) -> list[Path]:
+    """The component modules, the package's ``__init__`` and every nlu module they import, transitively."""
+    pending = _component_modules(root) | {PACKAGE}
+    files: set[Path] = set()
+    while pending:
+        module = pending.pop()
+        path = root.joinpath(*module.split("."))
+        file = path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
+        if not file.is_file() or file in files:
+            continue  # a name imported from a module, not a module itself
+        files.add(file)
+        pending |= _imported_modules(file)
+    return sorted(files)
 
 
 def fingerprint(root: Path = ROOT) -> str:
     digest = hashlib.sha256()
+    files: list[Path] = []
     for entry in INPUTS:
         path = root / entry
-        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
-        for file in files:
-            if "__pycache__" in file.parts or file.suffix == ".pyc":
-                continue
-            digest.update(str(file.relative_to(root)).encode())
-            digest.update(file.read_bytes())
+        files += sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    for file in [*files, *nlu_files(root)]:
+        if "__pycache__" in file.parts or file.suffix == ".pyc":
+            continue
+        digest.update(str(file.relative_to(root)).encode())
+        digest.update(file.read_bytes())
     return digest.hexdigest()
 
 

@@ -6,7 +6,7 @@ import secrets
 import socket
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -46,6 +46,12 @@ def make_settings(tmp: Path, rasa_port: int | None = None, gateway_port: int | N
                 "conversations_url": f"sqlite:///{tmp / 'conversations.db'}",
             },
             "search": {"index_dir": str(tmp / "index")},
+            # Every conversation of the suite comes from one address: the attempt limit has its own tests
+            # (tests/actions/test_status_attempts.py) and must not stop the others' status checks.
+            "status_check": {"attempts": 10_000},
+            # Likewise the chat's per-address limit: the suite talks faster than any office full of citizens.
+            # The limits' own tests (tests/channels/web/test_chat_rate_limits.py) set them low.
+            "rate_limits": {"chat_client_count": 1_000_000},
         }
     )
 
@@ -56,11 +62,23 @@ class LiveStack:
     base_url: str
     app_state: object
     rasa: object = None  # the ManagedProcess running Rasa, kept alive by gateway.supervisor.KeepAlive
+    # The gateway issues conversation ids: a test names its conversations ("multi-1a2b") and the
+    # stack sends, for each name, the id the gateway gave on that conversation's first message.
+    issued: dict[str, str] = field(default_factory=dict)
 
     def chat(self, sender: str, text: str, **extra: object) -> dict:
-        response = httpx.post(f"{self.base_url}/api/chat", json={"sender": sender, "text": text, **extra}, timeout=90)
+        body: dict[str, object] = {"text": text, **extra}
+        if sender in self.issued:
+            body["sender"] = self.issued[sender]
+        response = httpx.post(f"{self.base_url}/api/chat", json=body, timeout=90)
         assert response.status_code == 200, response.text
-        return response.json()
+        reply = response.json()
+        self.issued[sender] = reply["sender"]
+        return reply
+
+    def rasa_sender(self, sender: str) -> str:
+        """Rasa's id of the conversation the test calls ``sender`` (what stored records name)."""
+        return f"web:{self.issued[sender]}"
 
 
 class ThreadedServer(uvicorn.Server):

@@ -8,11 +8,13 @@ from texts.table import LANGUAGES, table
 __all__ = ["widget_strings"]
 
 _SUGGESTION = "suggestion_"
+_PRIVACY = "privacy"
 
 
 def widget_strings() -> dict[Lang, dict[str, str | list[str]]]:
     """Per language: every ``widget.*`` entry by its key, the example questions as one list
-    ``suggestions`` (in table order), and the card words it shares with the actions and LINE.
+    ``suggestions`` (in table order), the privacy notice (``privacy.*`` as ``privacy_<key>``),
+    and the card words it shares with the actions and LINE.
 
     Texts keep their ``{placeholders}``: the widget fills them (a count, a date) itself."""
     entries = table()
@@ -29,6 +31,10 @@ def widget_strings() -> dict[Lang, dict[str, str | list[str]]]:
             else:
                 words[name] = entry[lang]
         words["suggestions"] = suggestions
+        for key, entry in entries.items():  # the privacy notice (its days filled by the widget)
+            group, _, name = key.partition(".")
+            if group == _PRIVACY:
+                words[f"privacy_{name}"] = entry[lang]
         words["documents"] = entries["answers.documents"][lang]
         words["reviewed"] = entries["card.reviewed"][lang]
         words["unchecked"] = entries["card.unchecked"][lang]

@@ -2,23 +2,23 @@
 
 SQL through SQLAlchemy (SQLite by default, any URL in settings). The agent inbox
 that reads hand-off requests is a later piece; the requests are kept from now on.
+Texts are masked on write (national IDs, phones, e-mails: :mod:`nlu.pii`), whatever the caller
+passed: defence in depth behind the masking of what reaches Rasa.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DateTime, Integer, String, Text, create_engine, event, select
-from sqlalchemy.engine import Engine
+from sqlalchemy import DateTime, Integer, String, Text, delete, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 
-__all__ = ["ConversationStore", "FeedbackRecord", "HandoffRecord"]
+from knowledge.database import create_store_engine
+from nlu.pii import mask_deep, mask_pii
 
-
-SQLITE_BUSY_TIMEOUT_MS = 5000
+__all__ = ["ActivityRecord", "ConversationStore", "FeedbackRecord", "HandoffRecord"]
 
 
 class _Base(DeclarativeBase):
@@ -55,27 +55,23 @@ class FeedbackRecord(_Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
 
-def _sqlite_pragmas(engine: Engine) -> None:
-    """Every SQLite connection: WAL so readers never block the writer, ``synchronous=NORMAL``
-    (durable in WAL mode, far fewer fsyncs than FULL), and a busy timeout so a write that meets
-    another one waits instead of failing with "database is locked". Other databases are untouched."""
+class ActivityRecord(_Base):
+    """That a conversation exists and when it was last active (gateway.privacy: export, erase,
+    retention). One row per Rasa sender id; ``erase_requested_at`` marks an erasure whose Rasa
+    tracker part is still to be done (Rasa was unreachable), which the retention job retries."""
 
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-        cursor.close()
+    __tablename__ = "conversation_activity"
+
+    conversation_id: Mapped[str] = mapped_column(String(160), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(32))
+    first_seen: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    last_seen: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now, index=True)
+    erase_requested_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class ConversationStore:
     def __init__(self, url: str) -> None:
-        if url.startswith("sqlite:///") and ":memory:" not in url:
-            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        self.engine = create_engine(url)
-        if self.engine.dialect.name == "sqlite":
-            _sqlite_pragmas(self.engine)
+        self.engine = create_store_engine(url)  # WAL, synchronous and busy timeout on SQLite
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         _Base.metadata.create_all(self.engine)
 
@@ -97,7 +93,7 @@ class ConversationStore:
                 channel=channel,
                 language=language,
                 reason=reason,
-                transcript=json.dumps(transcript, ensure_ascii=False),
+                transcript=json.dumps(mask_deep(transcript), ensure_ascii=False),
             )
             session.add(record)
             return record
@@ -111,7 +107,11 @@ class ConversationStore:
     ) -> FeedbackRecord:
         with self._sessions.begin() as session:
             record = FeedbackRecord(
-                sender_id=sender_id, rating=rating, question=question, answer=answer, service_id=service_id
+                sender_id=sender_id,
+                rating=rating,
+                question=mask_pii(question),
+                answer=mask_pii(answer),
+                service_id=service_id,
             )
             session.add(record)
             return record
@@ -126,9 +126,80 @@ class ConversationStore:
             )
             if record is None:
                 return False
-            record.comment = comment[:2000]
+            record.comment = mask_pii(comment)[:2000]
             return True
 
     def feedback(self) -> list[FeedbackRecord]:
         with self._sessions() as session:
             return list(session.scalars(select(FeedbackRecord).order_by(FeedbackRecord.id)))
+
+    # --- privacy: activity, export, erasure and retention (gateway.privacy) ------------------
+
+    def touch(self, conversation_id: str, channel: str, now: dt.datetime | None = None) -> None:
+        """Record a turn of this conversation: created on the first, ``last_seen`` moved on every one."""
+        when = now or _now()
+        with self._sessions.begin() as session:
+            record = session.get(ActivityRecord, conversation_id)
+            if record is None:
+                session.add(
+                    ActivityRecord(conversation_id=conversation_id, channel=channel, first_seen=when, last_seen=when)
+                )
+            else:
+                record.last_seen = when
+
+    def activity(self, conversation_id: str) -> ActivityRecord | None:
+        with self._sessions() as session:
+            return session.get(ActivityRecord, conversation_id)
+
+    def handoffs_of(self, conversation_id: str) -> list[HandoffRecord]:
+        with self._sessions() as session:
+            query = select(HandoffRecord).where(HandoffRecord.sender_id == conversation_id).order_by(HandoffRecord.id)
+            return list(session.scalars(query))
+
+    def feedback_of(self, conversation_id: str) -> list[FeedbackRecord]:
+        with self._sessions() as session:
+            query = (
+                select(FeedbackRecord).where(FeedbackRecord.sender_id == conversation_id).order_by(FeedbackRecord.id)
+            )
+            return list(session.scalars(query))
+
+    def erase_records(self, conversation_id: str, now: dt.datetime | None = None) -> dict[str, int]:
+        """Delete the conversation's hand-off requests and feedback in one transaction, and mark its
+        activity row (made if missing) for the Rasa part; :meth:`forget_activity` ends the erasure."""
+        with self._sessions.begin() as session:
+            handoffs = session.execute(delete(HandoffRecord).where(HandoffRecord.sender_id == conversation_id))
+            feedback = session.execute(delete(FeedbackRecord).where(FeedbackRecord.sender_id == conversation_id))
+            record = session.get(ActivityRecord, conversation_id)
+            if record is None:  # a conversation from before activity was recorded: mark it all the same
+                channel = conversation_id.partition(":")[0] if ":" in conversation_id else "unknown"
+                record = ActivityRecord(conversation_id=conversation_id, channel=channel[:32])
+                session.add(record)
+            record.erase_requested_at = now or _now()
+            return {"handoff_requests": _count(handoffs), "feedback": _count(feedback)}
+
+    def forget_activity(self, conversation_id: str) -> int:
+        """Delete the activity row (the last trace of the conversation here); 1 if there was one."""
+        with self._sessions.begin() as session:
+            return _count(
+                session.execute(delete(ActivityRecord).where(ActivityRecord.conversation_id == conversation_id))
+            )
+
+    def delete_older_than(self, handoffs_before: dt.datetime, feedback_before: dt.datetime) -> dict[str, int]:
+        """The retention of hand-off requests and feedback: rows created before the cut-offs go."""
+        with self._sessions.begin() as session:
+            handoffs = session.execute(delete(HandoffRecord).where(HandoffRecord.created_at < handoffs_before))
+            feedback = session.execute(delete(FeedbackRecord).where(FeedbackRecord.created_at < feedback_before))
+            return {"handoff_requests": _count(handoffs), "feedback": _count(feedback)}
+
+    def conversations_to_forget(self, idle_before: dt.datetime) -> list[str]:
+        """Conversations idle since before the cut-off, and those whose erasure is still pending."""
+        with self._sessions() as session:
+            query = select(ActivityRecord.conversation_id).where(
+                (ActivityRecord.last_seen < idle_before) | ActivityRecord.erase_requested_at.is_not(None)
+            )
+            return list(session.scalars(query.order_by(ActivityRecord.last_seen)))
+
+
+def _count(result: Any) -> int:
+    """Rows a DELETE removed (SQLAlchemy's CursorResult.rowcount)."""
+    return int(getattr(result, "rowcount", 0) or 0)

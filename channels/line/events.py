@@ -2,8 +2,10 @@
 
 Text and button taps go through the same turn pipeline as the web chat
 (:func:`conversation.turn.run_turn`); the rest (a new friend, a sticker, a shared
-location) is answered here. Every event is handled once, even when LINE
-redelivers it, and events from one chat are handled in order.
+location) is answered here. The durable queue (:mod:`channels.line.queue`) hands
+each event over once, even when LINE redelivers it, and a chat's events in order;
+every answer goes out through the event's delivery guard, so it is sent at most
+once even when a crash makes another worker handle the event again.
 """
 
 from __future__ import annotations
@@ -12,12 +14,11 @@ import asyncio
 import logging
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from linebot.v3.messaging import LocationMessage, Message, PostbackAction, QuickReplyItem
 from linebot.v3.webhooks import (
-    Event,
     FollowEvent,
     GroupSource,
     LocationMessageContent,
@@ -32,8 +33,9 @@ from linebot.v3.webhooks import (
 
 import texts
 from actions.service_answer import life_event_buttons
-from channels.line.delivery import LineMessenger
-from channels.line.offices import nearest_offices, offices_text
+from channels.line.delivery import DeliveryGuard, LineMessenger
+from channels.line.offices import has_office_coordinates, nearest_offices, offices_text
+from channels.line.parsing import parse_event, raw_kind
 from channels.line.render import (
     clip,
     location_item,
@@ -44,6 +46,8 @@ from channels.line.render import (
     text_message,
     truncate_label,
 )
+from channels.line.user_limit import UserLimit
+from conversation.degraded import CatalogueFallback
 from conversation.messages import TurnStatus, canned_reply
 from conversation.rasa_client import RasaClient
 from conversation.turn import TurnRequest, TurnResult, run_turn
@@ -101,16 +105,19 @@ class Chat:
 
     @property
     def conversation(self) -> str | None:
-        """Rasa's sender id: the person in a one-to-one chat, the group or room otherwise."""
-        return self.to
+        """Rasa's sender id: the person in a one-to-one chat, the group or room otherwise; namespaced
+        (``line:``) so no other channel can name a LINE conversation (the web's are ``web:``)."""
+        return f"line:{self.to}" if self.to else None
 
 
-def life_event_items(lang: Lang) -> list[QuickReplyItem]:
-    """Life events as quick replies, then "share my location" and a switch to the other language."""
+def life_event_items(lang: Lang, offer_location: bool = True) -> list[QuickReplyItem]:
+    """Life events as quick replies, then "share my location" (only when some office has
+    coordinates: ``offer_location``) and a switch to the other language."""
     options = [{"label": b["title"], "payload": b["payload"]} for b in life_event_buttons(lang)]
     items = quick_reply_items(options, lang)
     other: Lang = "en" if lang == "th" else "th"
-    items.append(location_item(lang))
+    if offer_location:
+        items.append(location_item(lang))
     switch_label = texts.text("line.switch_language", other)
     switch = PostbackAction(
         label=truncate_label(switch_label),
@@ -121,14 +128,6 @@ def life_event_items(lang: Lang) -> list[QuickReplyItem]:
     return items
 
 
-@dataclass
-class _ChatTurn:
-    """One chat's lock, and how many events hold or await it (forgotten when none do)."""
-
-    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    users: int = 0
-
-
 class LineEventHandler:
     """Handles parsed webhook events; owns no connections, so tests can drive it directly."""
 
@@ -137,133 +136,150 @@ class LineEventHandler:
         messenger: LineMessenger,
         rasa: RasaClient,
         list_services: Callable[[], list[Service]],
-        claim: Callable[[str], bool],
         max_text_chars: int,
         languages: LanguageMemory | None = None,
-        turn: Callable[[TurnRequest, RasaClient], Awaitable[TurnResult]] = run_turn,
+        turn: Callable[[TurnRequest, RasaClient, CatalogueFallback | None], Awaitable[TurnResult]] = run_turn,
+        fallback: CatalogueFallback | None = None,  # the catalogue's answer while Rasa is down or slow
+        user_limit: UserLimit | None = None,
+        on_unfollow: Callable[[str], Awaitable[None]] | None = None,  # erases the conversation (setting)
     ) -> None:
         self.messenger = messenger
         self.rasa = rasa
         self.list_services = list_services
-        self.claim = claim
         self.max_text_chars = max_text_chars
         self.languages = languages or LanguageMemory()
         self._turn = turn
-        self._locks: dict[str, _ChatTurn] = {}
+        self.fallback = fallback
+        self.user_limit = user_limit
+        self.on_unfollow = on_unfollow
 
     # --- entry points ------------------------------------------------------------------
 
-    async def handle_events(self, raw_events: list[Any]) -> None:
-        """All events of one webhook request, in order; one failing event never stops the rest."""
-        for raw in raw_events:
-            try:
-                await self.handle_raw(raw)
-            except Exception:
-                logger.exception("LINE event failed: %s", raw.get("type") if isinstance(raw, dict) else "?")
-
-    async def handle_raw(self, raw: Any) -> None:
+    async def handle_raw(self, raw: Any, guard: DeliveryGuard | None = None) -> None:
+        """One event as LINE sent it; ``guard`` (from the queue) keeps its answer to one."""
         if not isinstance(raw, dict):
             logger.warning("LINE sent an event that is not an object; ignored")
             return
-        event_id = raw.get("webhookEventId")
-        if isinstance(event_id, str) and event_id and not await asyncio.to_thread(self.claim, event_id):
-            logger.info("LINE event %s was already handled (redelivery); skipped", event_id)
-            return
         if raw.get("mode") == "standby":  # another channel module owns the chat right now
             return
-        try:
-            event = Event.from_dict(raw)
-        except ValueError as error:  # a type this SDK version does not know, or a malformed event
-            logger.warning("LINE event of type %r not understood: %s", raw.get("type"), str(error)[:200])
-            if raw.get("type") == "message":
-                await self._unsupported_raw(raw)
-            return
-        chat = Chat.of(event)
-        key = chat.to or ""
-        turn = self._locks.get(key)
-        if turn is None:
-            turn = self._locks[key] = _ChatTurn()
-        turn.users += 1
-        try:
-            async with turn.lock:
-                await self.handle(event, chat)
-        finally:
-            turn.users -= 1
-            if turn.users == 0:
-                del self._locks[key]
+        event = parse_event(raw)
+        if event is None:
+            if raw_kind(raw) == "unknown_message":  # a message type newer than this SDK
+                await self._unsupported_raw(raw, guard)
+            return  # otherwise we cannot trust our reading: better no answer than another kind's
+        await self.handle(event, Chat.of(event), guard)
 
-    async def handle(self, event: Any, chat: Chat) -> None:
+    async def handle(self, event: Any, chat: Chat, guard: DeliveryGuard | None = None) -> None:
         if isinstance(event, MessageEvent):
-            await self._on_message(event, chat)
+            await self._on_message(event, chat, guard)
         elif isinstance(event, PostbackEvent):
-            await self._on_postback(event, chat)
+            await self._on_postback(event, chat, guard)
         elif isinstance(event, FollowEvent):
-            await self._on_follow(event, chat)
+            await self._on_follow(event, chat, guard)
         elif isinstance(event, UnfollowEvent):
-            # Blocked: nothing can be sent. Keep the conversation and the event ids: if they
-            # unblock us, a follow event arrives and the greeting starts over.
+            # Blocked: nothing can be sent. The backend may erase the conversation (setting
+            # CITIZENBOT_PRIVACY__ERASE_ON_UNFOLLOW); a later follow starts the greeting over.
             logger.info("a LINE user unfollowed the account")
+            if self.on_unfollow is not None and chat.conversation:
+                await self.on_unfollow(chat.conversation)  # the same id as the turns' TurnRequest.sender
         else:
             logger.debug("LINE event %s needs no answer", type(event).__name__)
 
     # --- events ----------------------------------------------------------------------
 
-    async def _on_follow(self, event: FollowEvent, chat: Chat) -> None:
-        greeting = text_message(texts.bilingual("line.greeting"), life_event_items("th"))
-        await self.messenger.send(chat.to, event.reply_token, [greeting])
+    async def _on_follow(self, event: FollowEvent, chat: Chat, guard: DeliveryGuard | None) -> None:
+        offer_location = await self._offices_known()
+        key = "line.greeting" if offer_location else "line_safety.greeting_without_location"
+        greeting = text_message(texts.bilingual(key), life_event_items("th", offer_location))
+        await self.messenger.send(chat.to, event.reply_token, [greeting], guard)
 
-    async def _on_message(self, event: MessageEvent, chat: Chat) -> None:
+    async def _on_message(self, event: MessageEvent, chat: Chat, guard: DeliveryGuard | None) -> None:
         content = event.message
         if not chat.private and not (isinstance(content, TextMessageContent) and _mentions_us(content)):
             return  # in a group or room, speak only when spoken to
+        if not await self._within_limit(chat, event.reply_token, guard):
+            return
         if isinstance(content, TextMessageContent):
-            await self._answer_text(event, chat, _without_mentions(content))
+            await self._answer_text(event, chat, _without_mentions(content), guard)
         elif isinstance(content, LocationMessageContent):
-            await self._answer_location(event, chat, content)
+            await self._answer_location(event, chat, content, guard)
         elif isinstance(content, StickerMessageContent):
-            await self.messenger.send(chat.to, event.reply_token, [text_message(texts.bilingual("line.sticker"))])
+            sticker = text_message(texts.bilingual("line.sticker"))
+            await self.messenger.send(chat.to, event.reply_token, [sticker], guard)
         else:  # image, video, audio, file
-            await self.messenger.send(chat.to, event.reply_token, [text_message(texts.bilingual("line.not_text"))])
+            not_text = text_message(texts.bilingual("line.not_text"))
+            await self.messenger.send(chat.to, event.reply_token, [not_text], guard)
 
-    async def _on_postback(self, event: PostbackEvent, chat: Chat) -> None:
+    async def _on_postback(self, event: PostbackEvent, chat: Chat, guard: DeliveryGuard | None) -> None:
+        if not await self._within_limit(chat, event.reply_token, guard):
+            return
         command = parse_postback(event.postback.data or "")
         if command.lang:
             self.languages.remember(chat.user_id, command.lang)
         if command.menu == LIFE_EVENTS_MENU:
             lang = command.lang or self.languages.get(chat.user_id)
-            menu = text_message(texts.text("line.pick_life_event", lang), life_event_items(lang))
-            await self.messenger.send(chat.to, event.reply_token, [menu])
+            items = life_event_items(lang, await self._offices_known())
+            menu = text_message(texts.text("line.pick_life_event", lang), items)
+            await self.messenger.send(chat.to, event.reply_token, [menu], guard)
         elif command.text:
-            await self._run_turn(event, chat, command.text, command.lang)
+            await self._run_turn(event, chat, command.text, command.lang, guard)
         # a bare language (the rich menu's language switch) needs no answer: the menu itself changes
 
-    async def _unsupported_raw(self, raw: dict[str, Any]) -> None:
+    async def _unsupported_raw(self, raw: dict[str, Any], guard: DeliveryGuard | None) -> None:
         source = raw.get("source") or {}
         if source.get("type") != "user":
             return
         to = source.get("userId")
         reply_token = raw.get("replyToken")
-        await self.messenger.send(to, reply_token, [text_message(texts.bilingual("line.not_text"))])
+        if not isinstance(to, str) or not await self._within_limit(Chat(to, to, private=True), reply_token, guard):
+            return
+        await self.messenger.send(to, reply_token, [text_message(texts.bilingual("line.not_text"))], guard)
+
+    # --- checks ----------------------------------------------------------------------
+
+    async def _within_limit(self, chat: Chat, reply_token: str | None, guard: DeliveryGuard | None) -> bool:
+        """Count the event against its user's limit; past it, one notice (then nothing) and False."""
+        if self.user_limit is None or not chat.user_id:
+            return True
+        verdict = await asyncio.to_thread(self.user_limit.check, chat.user_id)
+        if verdict.answer:
+            return True
+        if verdict.notice_minutes is not None:
+            logger.warning("a LINE user is over the message limit; told once, then not answered for a while")
+            notice = text_message(texts.bilingual("line_safety.slow_down", minutes=verdict.notice_minutes))
+            await self.messenger.send(chat.to, reply_token, [notice], guard)
+        return False
+
+    async def _offices_known(self) -> bool:
+        """Whether "share my location" can lead anywhere: some office in the catalogue has coordinates."""
+        try:
+            return has_office_coordinates(await asyncio.to_thread(self.list_services))
+        except Exception:
+            logger.warning("could not read the catalogue's offices; not offering the location button", exc_info=True)
+            return False
 
     # --- answers ---------------------------------------------------------------------
 
-    async def _answer_text(self, event: MessageEvent, chat: Chat, text: str) -> None:
+    async def _answer_text(self, event: MessageEvent, chat: Chat, text: str, guard: DeliveryGuard | None) -> None:
         if not text.strip():
             return
         if len(text) > self.max_text_chars:
             lang = reply_language(detect_language(text, default=self.languages.get(chat.user_id)))
             reply = text_message(texts.text("line.too_long", lang, limit=self.max_text_chars))
-            await self.messenger.send(chat.to, event.reply_token, [reply])
+            await self.messenger.send(chat.to, event.reply_token, [reply], guard)
             return
-        await self._run_turn(event, chat, text, None)
+        await self._run_turn(event, chat, text, None, guard)
 
-    async def _run_turn(self, event: Any, chat: Chat, text: str, lang: Lang | None) -> None:
+    async def _run_turn(
+        self, event: Any, chat: Chat, text: str, lang: Lang | None, guard: DeliveryGuard | None
+    ) -> None:
         if not chat.conversation:
             return
         loading = asyncio.create_task(self.messenger.show_loading(chat.to)) if chat.private and chat.to else None
-        request = TurnRequest(sender=chat.conversation, text=text, channel="line", language=lang)
+        client = f"line-user:{chat.user_id or chat.to}"  # the status check's attempts count per person
+        request = TurnRequest(sender=chat.conversation, text=text, channel="line", language=lang, client=client)
         try:
-            result = await self._turn(request, self.rasa)
+            result = await self._turn(request, self.rasa, self.fallback)
             messages: list[Message] = render_messages(result.messages, result.language)
         except Exception:  # the citizen still gets an answer, as on the web
             logger.exception("a LINE turn failed")
@@ -274,20 +290,22 @@ class LineEventHandler:
             if loading is not None:
                 await loading
         self.languages.remember(chat.user_id, result.language)
-        outcome = await self.messenger.send(chat.to, getattr(event, "reply_token", None), messages)
+        outcome = await self.messenger.send(chat.to, getattr(event, "reply_token", None), messages, guard)
         logger.info(
             "LINE turn answered",
             extra={"status": str(result.status), "messages": len(messages), "outcome": outcome},
         )
 
-    async def _answer_location(self, event: MessageEvent, chat: Chat, content: LocationMessageContent) -> None:
+    async def _answer_location(
+        self, event: MessageEvent, chat: Chat, content: LocationMessageContent, guard: DeliveryGuard | None
+    ) -> None:
         lang = self.languages.get(chat.user_id)
         services = await asyncio.to_thread(self.list_services)
         offices = nearest_offices(services, content.latitude, content.longitude, lang, limit=_MAX_OFFICES)
         messages: list[Message] = [text_message(offices_text(offices, lang))]
         for office in offices:
             messages.append(_location_message(office.name, office.address, office.latitude, office.longitude))
-        await self.messenger.send(chat.to, event.reply_token, messages)
+        await self.messenger.send(chat.to, event.reply_token, messages, guard)
 
 
 def _location_message(name: str, address: str | None, latitude: float, longitude: float) -> Message:

@@ -14,7 +14,14 @@ import texts
 from knowledge.schema import Service
 from texts import Lang
 
-__all__ = ["NearbyOffice", "format_distance", "haversine_km", "nearest_offices", "offices_text"]
+__all__ = [
+    "NearbyOffice",
+    "format_distance",
+    "has_office_coordinates",
+    "haversine_km",
+    "nearest_offices",
+    "offices_text",
+]
 
 EARTH_RADIUS_KM = 6371.0088
 _MAX_SERVICES_PER_OFFICE = 2
@@ -37,6 +44,16 @@ class NearbyOffice:
     longitude: float
     distance_km: float
     services: list[str] = field(default_factory=list)
+
+
+def has_office_coordinates(services: Iterable[Service]) -> bool:
+    """Whether a shared location can be answered with an office at all: the "share my location"
+    button is offered only then, or every citizen who taps it hears "no office known yet"."""
+    return any(
+        office.latitude is not None and office.longitude is not None
+        for service in services
+        for office in service.where_to_apply.offices
+    )
 
 
 def nearest_offices(

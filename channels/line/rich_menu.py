@@ -362,38 +362,47 @@ def deploy_menus(line: LineSettings, menus: list[BuiltMenu]) -> dict[str, Any]:
     # is set, so the two hosts need two clients.
     api_config = Configuration(host=line.api_base_url.rstrip("/"), access_token=secret)
     data_config = Configuration(host=line.data_api_base_url.rstrip("/"), access_token=secret)
+    # Every call gives up after the channel's timeout (the SDK's default is 300 s); the image upload,
+    # up to 1 MB, gets three times as long.
+    timeout = line.request_timeout_seconds
     created: dict[str, str] = {}
     with ApiClient(api_config) as api_client, ApiClient(data_config) as data_client:
         api, blob = MessagingApi(api_client), MessagingApiBlob(data_client)
         try:
             for menu in menus:
                 request = RichMenuRequest.from_dict(menu.definition)
-                api.validate_rich_menu_object(request)
-                menu_id = str(api.create_rich_menu(request).rich_menu_id)
+                api.validate_rich_menu_object(request, _request_timeout=timeout)
+                menu_id = str(api.create_rich_menu(request, _request_timeout=timeout).rich_menu_id)
                 created[menu.lang] = menu_id
                 # The SDK does not set the image type itself; without it the bytes are sent as JSON.
-                blob.set_rich_menu_image(menu_id, menu.png, _headers={"Content-Type": "image/png"})
-            aliases = {alias.rich_menu_alias_id for alias in api.get_rich_menu_alias_list().aliases or []}
+                blob.set_rich_menu_image(
+                    menu_id, menu.png, _headers={"Content-Type": "image/png"}, _request_timeout=3 * timeout
+                )
+            existing = api.get_rich_menu_alias_list(_request_timeout=timeout).aliases or []
+            aliases = {alias.rich_menu_alias_id for alias in existing}
             for lang, menu_id in created.items():
                 alias_id = ALIASES[lang]  # type: ignore[index]
                 if alias_id in aliases:
-                    api.update_rich_menu_alias(alias_id, UpdateRichMenuAliasRequest(rich_menu_id=menu_id))
+                    api.update_rich_menu_alias(
+                        alias_id, UpdateRichMenuAliasRequest(rich_menu_id=menu_id), _request_timeout=timeout
+                    )
                 else:
                     api.create_rich_menu_alias(
-                        CreateRichMenuAliasRequest(rich_menu_alias_id=alias_id, rich_menu_id=menu_id)
+                        CreateRichMenuAliasRequest(rich_menu_alias_id=alias_id, rich_menu_id=menu_id),
+                        _request_timeout=timeout,
                     )
-            api.set_default_rich_menu(created["th"])
+            api.set_default_rich_menu(created["th"], _request_timeout=timeout)
         except Exception as error:
             for menu_id in created.values():
                 try:
-                    api.delete_rich_menu(menu_id)
+                    api.delete_rich_menu(menu_id, _request_timeout=timeout)
                 except Exception:
                     logger.warning("could not delete the half-made rich menu %s", menu_id)
             raise RichMenuError(f"LINE refused the rich menu: {_describe(error)}") from error
         deleted = []
-        for old in api.get_rich_menu_list().richmenus or []:
+        for old in api.get_rich_menu_list(_request_timeout=timeout).richmenus or []:
             if old.name.startswith(MENU_NAME_PREFIX) and old.rich_menu_id not in created.values():
-                api.delete_rich_menu(old.rich_menu_id)
+                api.delete_rich_menu(old.rich_menu_id, _request_timeout=timeout)
                 deleted.append(str(old.rich_menu_id))
     return {"default": created["th"], "menus": created, "aliases": dict(ALIASES), "deleted": deleted}
 

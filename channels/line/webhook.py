@@ -1,33 +1,40 @@
 """``POST /line/webhook``: where LINE delivers events for the Official Account.
 
 The signature is checked on the raw body before anything is parsed; a valid
-request is acknowledged at once (LINE waits only a few seconds) and its events
-are handled in a background task. The LINE SDK is imported when the gateway
-starts with LINE configured, never at import time.
+request's events are stored in the durable queue (:mod:`channels.line.queue`)
+and only then acknowledged (LINE waits only a few seconds); the queue's worker
+answers them (:mod:`channels.line.worker`). The LINE SDK is imported when the
+gateway starts with LINE configured, never at import time.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any, Protocol
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from actions.api.id_vault import IdVault
 from channels.line.settings import LineSettings
 from channels.line.signature import signature_is_valid
+from conversation.degraded import CatalogueFallback
 from conversation.rasa_client import RasaClient
+from conversation.turn import run_turn
 from http_api.deps import app_runtime
 from http_api.errors import ApiError
+from http_api.rate_limits import RateLimiter
 from knowledge.schema import Service
 
 if TYPE_CHECKING:
-    from channels.line.dedup import SeenEvents
     from channels.line.events import LineEventHandler
+    from channels.line.queue import EventQueue
+    from channels.line.worker import QueueWorker
 
 __all__ = ["MAX_BODY_BYTES", "LineBackend", "LineChannel", "missing_settings", "router"]
 
@@ -53,7 +60,23 @@ class LineBackend(Protocol):
     def events_store_url(self) -> str: ...
 
     @property
+    def fallback(self) -> CatalogueFallback: ...
+
+    @property
+    def rate_limiter(self) -> RateLimiter: ...
+
+    @property
     def max_message_chars(self) -> int: ...
+
+    @property
+    def id_vault(self) -> IdVault:
+        """Where the turn keeps typed national IDs for the status form (conversation/turn.py)."""
+        ...
+
+    @property
+    def unfollow_eraser(self) -> Callable[[str], Awaitable[None]] | None:
+        """Erases a conversation when its citizen unfollows; None to keep it."""
+        ...
 
 
 def missing_settings(line: LineSettings) -> list[str]:
@@ -66,60 +89,71 @@ def missing_settings(line: LineSettings) -> list[str]:
 
 
 class LineChannel:
-    """The LINE side of one gateway process: the API client, the event handler and the
-    background tasks handling events (kept referenced so none is garbage-collected mid-way)."""
+    """The LINE side of one gateway process: the API client, the event handler, the durable
+    queue and the worker that answers what the queue holds."""
 
-    def __init__(self, handler: LineEventHandler, seen: SeenEvents, client: Any) -> None:
+    def __init__(self, handler: LineEventHandler, queue: EventQueue, worker: QueueWorker, client: Any) -> None:
         self.handler = handler
-        self.seen = seen
+        self.queue = queue
+        self.worker = worker
         self._client = client
-        self._tasks: set[asyncio.Task[None]] = set()
 
     @classmethod
     async def start(cls, backend: LineBackend) -> LineChannel:
         from linebot.v3.messaging import AsyncApiClient, AsyncMessagingApi, Configuration
 
-        from channels.line.dedup import SeenEvents
         from channels.line.delivery import LineMessenger
         from channels.line.events import LineEventHandler
+        from channels.line.queue import EventQueue
+        from channels.line.user_limit import UserLimit
+        from channels.line.worker import QueueWorker
+        from http_api.rate_limits import Limit
 
         line = backend.line_settings
         token = line.channel_access_token
         assert token is not None  # checked by the caller
         configuration = Configuration(host=line.api_base_url.rstrip("/"), access_token=token.get_secret_value())
         client = AsyncApiClient(configuration)  # opens an aiohttp session: must run inside the event loop
-        seen = await asyncio.to_thread(SeenEvents, backend.events_store_url)
+        retention = line.queue.retention_days * 86400
+        queue = await asyncio.to_thread(EventQueue, backend.events_store_url, retention)
+        limit = Limit(line.user_limit.count, line.user_limit.seconds)
         handler = LineEventHandler(
-            messenger=LineMessenger(AsyncMessagingApi(client)),
+            messenger=LineMessenger(AsyncMessagingApi(client), line.request_timeout_seconds),
             rasa=backend.rasa,
             list_services=backend.list_services,
-            claim=seen.claim,
             max_text_chars=backend.max_message_chars,
+            fallback=backend.fallback,
+            user_limit=UserLimit(backend.rate_limiter, limit),
+            on_unfollow=backend.unfollow_eraser,
+            turn=functools.partial(run_turn, vault=backend.id_vault),
         )
+        worker = QueueWorker(queue, handler.handle_raw, line.queue)
+        worker.start()  # events a stopped process left behind are answered now
         logger.info("LINE channel ready (API at %s)", line.api_base_url)
-        return cls(handler, seen, client)
+        return cls(handler, queue, worker, client)
 
-    def submit(self, events: list[Any]) -> None:
-        task = asyncio.create_task(self.handler.handle_events(events), name="line-events")
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+    async def submit(self, events: list[Any]) -> int:
+        """Store the events durably (before LINE gets its 200) and wake the worker; returns how many were new."""
+        readable = [event for event in events if isinstance(event, dict)]
+        if len(readable) < len(events):
+            logger.warning("LINE sent %d event(s) that are not objects; ignored", len(events) - len(readable))
+        stored = await asyncio.to_thread(self.queue.enqueue, readable)
+        self.worker.poke()
+        repeats = stored.count(False)
+        if repeats:
+            logger.info("%d LINE event(s) were already received (redelivery); answered once", repeats)
+        return stored.count(True)
 
     @property
     def idle(self) -> bool:
-        """No events in flight (tests and shutdown wait for this)."""
-        return not self._tasks
+        """Nothing stored and unanswered, nothing in flight (tests wait for this; it reads the queue)."""
+        return self.worker.busy == 0 and self.queue.unfinished() == 0
 
     async def aclose(self) -> None:
-        """Let in-flight answers finish for a moment, then stop; close the HTTP session."""
-        if self._tasks:
-            _done, pending = await asyncio.wait(set(self._tasks), timeout=_SHUTDOWN_GRACE_SECONDS)
-            for task in pending:
-                task.cancel()
-            if pending:
-                logger.warning("stopped %d LINE event tasks at shutdown", len(pending))
-                await asyncio.gather(*pending, return_exceptions=True)
+        """Let in-flight answers finish for a moment, hand the rest back to the queue; close the HTTP session."""
+        await self.worker.aclose(_SHUTDOWN_GRACE_SECONDS)
         await self._client.close()
-        await asyncio.to_thread(self.seen.close)
+        await asyncio.to_thread(self.queue.close)
 
 
 @asynccontextmanager
@@ -194,5 +228,9 @@ async def line_webhook(request: Request) -> JSONResponse:
     if not isinstance(events, list):
         raise ApiError(400, "invalid_request", "A LINE webhook body has an 'events' list.")
     if events:
-        channel.submit(events)
+        try:
+            await channel.submit(events)
+        except Exception as error:  # not stored: LINE must not think we have it (it redelivers a 5xx)
+            logger.exception("LINE events could not be stored")
+            raise ApiError(503, "line_queue_unavailable", "The events could not be stored; LINE will retry.") from error
     return JSONResponse({"status": "accepted", "events": len(events)})

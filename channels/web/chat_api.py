@@ -2,6 +2,11 @@
 
 The body is parsed by hand so that every kind of bad input gets its own clear
 error: not UTF-8, not JSON, wrong shape, empty or too long text.
+
+The conversation id is the gateway's to give (:mod:`channels.web.sender_ids`): a request without
+one, or with one the gateway did not issue, starts a new conversation, and the response's
+``sender`` is the id to send next. Rasa knows the conversation as ``web:<id>``, so a web client
+cannot reach a LINE conversation (``line:...``) or one it was not given.
 """
 
 from __future__ import annotations
@@ -12,12 +17,16 @@ from typing import Annotated, Any, Literal, Protocol
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from actions.api.id_vault import IdVault
+from channels.web.limits import ChatLimits, check_client, check_conversation
+from channels.web.sender_ids import SenderIds
 from conversation.degraded import CatalogueFallback
 from conversation.rasa_client import RasaClient
 from conversation.turn import TurnRequest, run_turn
 from http_api.body import parse_json_body
 from http_api.deps import app_runtime
 from http_api.errors import ApiError
+from http_api.rate_limits import RateLimiter, client_address
 
 __all__ = ["ChatBackend", "ChatRequest", "ChatResponse", "router"]
 
@@ -36,6 +45,18 @@ class ChatBackend(Protocol):
     @property
     def fallback(self) -> CatalogueFallback: ...
 
+    @property
+    def rate_limiter(self) -> RateLimiter: ...
+
+    @property
+    def chat_limits(self) -> ChatLimits: ...
+
+    @property
+    def web_senders(self) -> SenderIds: ...
+
+    @property
+    def id_vault(self) -> IdVault: ...
+
 
 ChatBackendDep = Annotated[ChatBackend, Depends(app_runtime)]
 
@@ -45,7 +66,13 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 class ChatRequest(BaseModel):
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
-    sender: str = Field(min_length=1, max_length=128, pattern=r"^\S+$", description="Conversation id")
+    sender: str | None = Field(
+        default=None,
+        description=(
+            "The conversation id from the previous response. Omit it to start a conversation; an id "
+            "the gateway did not issue starts a new one too."
+        ),
+    )
     text: str = Field(min_length=1, description="What the citizen wrote")
     language: Literal["th", "en"] | None = Field(default=None, description="Explicit reply language")
 
@@ -59,7 +86,7 @@ class ChatRequest(BaseModel):
 
 
 class ChatResponse(BaseModel):
-    sender: str
+    sender: str = Field(description="The conversation id to send with the next message")
     language: Literal["th", "en"]
     status: str
     messages: list[dict[str, Any]]
@@ -74,11 +101,19 @@ class ChatResponse(BaseModel):
             "content": {"application/json": {"schema": ChatRequest.model_json_schema()}},
         }
     },
-    responses={400: {"description": "Not UTF-8 or not JSON"}, 413: {"description": "Too large"}},
+    responses={
+        400: {"description": "Not UTF-8 or not JSON"},
+        413: {"description": "Too large"},
+        429: {"description": "Too many messages from this conversation or address; see Retry-After"},
+    },
 )
 async def chat(request: Request, runtime: ChatBackendDep) -> ChatResponse:
+    check_client(request, runtime.rate_limiter, runtime.chat_limits)  # before the body is read
     limit = runtime.max_message_chars
     parsed = await parse_json_body(request, ChatRequest, max_bytes=limit * 4 + 1024)
+    senders = runtime.web_senders
+    sender = senders.continue_or_issue(parsed.sender)
+    check_conversation(sender, runtime.rate_limiter, runtime.chat_limits)
     if len(parsed.text) > limit:
         raise ApiError(
             422,
@@ -86,9 +121,7 @@ async def chat(request: Request, runtime: ChatBackendDep) -> ChatResponse:
             "The request is not valid.",
             [{"field": "text", "problem": f"text is longer than {limit} characters"}],
         )
-    result = await run_turn(
-        TurnRequest(parsed.sender, parsed.text, "web", parsed.language), runtime.rasa, runtime.fallback
-    )
-    return ChatResponse(
-        sender=result.sender, language=result.language, status=result.status.value, messages=result.messages
-    )
+    client = senders.client_key(client_address(request, runtime.chat_limits.trust_forwarded_for))
+    turn = TurnRequest(senders.rasa_sender(sender), parsed.text, "web", parsed.language, client=client)
+    result = await run_turn(turn, runtime.rasa, runtime.fallback, runtime.id_vault)
+    return ChatResponse(sender=sender, language=result.language, status=result.status.value, messages=result.messages)

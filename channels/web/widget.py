@@ -24,9 +24,9 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
 from channels.web.settings import WebSettings
-from texts import widget_strings
+from texts import text, widget_strings
 
-__all__ = ["CONFIG_PLACEHOLDER", "STATIC_DIR", "WidgetHostSettings", "router", "widget_config"]
+__all__ = ["CONFIG_PLACEHOLDER", "STATIC_DIR", "WidgetHostSettings", "privacy_config", "router", "widget_config"]
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
@@ -53,6 +53,19 @@ class _MessageLimits(Protocol):
     def max_message_chars(self) -> int: ...
 
 
+class _Retention(Protocol):
+    """How long the server keeps each kind of record, in days (the gateway's privacy settings)."""
+
+    @property
+    def handoff_days(self) -> int: ...
+
+    @property
+    def feedback_days(self) -> int: ...
+
+    @property
+    def conversation_days(self) -> int: ...
+
+
 class WidgetHostSettings(Protocol):
     """What these routes read of the gateway's settings (``app.state.settings``): it is there
     from the start, so the static files need no runtime (Rasa client, catalogue)."""
@@ -62,6 +75,9 @@ class WidgetHostSettings(Protocol):
 
     @property
     def gateway(self) -> _MessageLimits: ...
+
+    @property
+    def privacy(self) -> _Retention: ...
 
 
 @dataclass(frozen=True)
@@ -91,9 +107,21 @@ def _host_settings(request: Request) -> WidgetHostSettings:
     return settings
 
 
-def widget_config(max_message_chars: int) -> dict[str, object]:
-    """What widget.js is told: its words in Thai and English, and the longest message the API takes."""
-    return {"max_message_chars": max_message_chars, "strings": widget_strings()}
+def privacy_config(web: WebSettings, retention: _Retention) -> dict[str, object]:
+    """What the privacy notice says in numbers, from the settings (never written into the texts)."""
+    return {
+        "keep_days": web.keep_history_days,
+        "conversation_days": retention.conversation_days,
+        "handoff_days": retention.handoff_days,
+        "feedback_days": retention.feedback_days,
+        "policy_url": web.privacy_policy_url,
+    }
+
+
+def widget_config(max_message_chars: int, privacy: dict[str, object] | None = None) -> dict[str, object]:
+    """What widget.js is told: its words in Thai and English, the longest message the API takes,
+    and the privacy notice's numbers (without them: no notice, and no "keep on this device" choice)."""
+    return {"max_message_chars": max_message_chars, "strings": widget_strings(), "privacy": privacy}
 
 
 def _as_script(config: dict[str, object]) -> str:
@@ -111,8 +139,9 @@ def _configured_script(template: _Asset, config: str) -> _Asset:
 
 
 def _widget_script(request: Request) -> _Asset:
-    limit = _host_settings(request).gateway.max_message_chars
-    return _configured_script(_asset("widget.js"), _as_script(widget_config(limit)))
+    settings = _host_settings(request)
+    config = widget_config(settings.gateway.max_message_chars, privacy_config(settings.web, settings.privacy))
+    return _configured_script(_asset("widget.js"), _as_script(config))
 
 
 def _not_modified(request: Request, etag: str) -> bool:
@@ -163,6 +192,9 @@ def demo_page(request: Request) -> Response:
     """A bilingual page that embeds the widget with its one script tag and shows that tag."""
     widget_url = f"{str(request.base_url).rstrip('/')}/widget.js"
     page = _asset("demo.html").body.decode("utf-8").replace("{{WIDGET_URL}}", html.escape(widget_url))
+    settings = _host_settings(request)
+    for name, value in _privacy_notice(privacy_config(settings.web, settings.privacy)).items():
+        page = page.replace("{{" + name + "}}", value)
     headers = {
         "Cache-Control": "no-cache",
         "Content-Security-Policy": _DEMO_CSP,
@@ -170,3 +202,19 @@ def demo_page(request: Request) -> Response:
         "Referrer-Policy": "strict-origin-when-cross-origin",
     }
     return Response(page, media_type="text/html; charset=utf-8", headers=headers)
+
+
+def _privacy_notice(values: dict[str, object]) -> dict[str, str]:
+    """The demo page's privacy notice as HTML, per placeholder: the widget's own sentences, filled
+    with the settings' days, and the link to the agency's policy when one is set."""
+    filled: dict[str, str] = {}
+    for lang in ("th", "en"):
+        sentences = (text(f"privacy.{part}", lang, **values) for part in ("device", "server"))
+        filled[f"PRIVACY_{lang.upper()}"] = html.escape(" ".join(sentences))
+    url = values.get("policy_url")
+    links = [
+        f'<a href="{html.escape(str(url))}" lang="{lang}">{html.escape(text("privacy.policy", lang))}</a>'
+        for lang in ("th", "en")
+    ]
+    filled["PRIVACY_POLICY"] = f"<p>{' · '.join(links)}</p>" if url else ""
+    return filled

@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+import threading
 from pathlib import Path
+
+import uvicorn
+
+from gateway.app import create_app
+from knowledge.evaluation.dialogues import Dialogue, Expectation, Turn
+from tests.conversation.loopback import Reply, fake_rasa_server
+from tests.support import TEST_SECRETS, ThreadedServer, make_settings, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "benchmarks"))  # the benchmark imports citizen_kinds beside it
@@ -87,3 +95,28 @@ def test_pressing_a_quick_reply_sends_its_payload():
     )
     assert bench.quick_reply_for(reply, "passport-renewal", TITLES) is None
     assert bench.quick_reply_for(None, "id-card-renewal", TITLES) is None
+
+
+def test_a_dialogue_continues_the_conversation_the_gateway_issued(tmp_path):
+    """Played against a real gateway (and a loopback Rasa that records what reaches it): the first
+    turn's made-up id starts a conversation, and every later turn sends the id the gateway gave."""
+    said = (Turn("text", Expectation("en", any=True), text=words) for words in ("hello", "thanks", "bye"))
+    dialogue = Dialogue("d1", "en", "a citizen", "says hello", tuple(said))
+    with fake_rasa_server() as rasa:
+        rasa.replies[f"/webhooks/rest/webhook?token={TEST_SECRETS['rasa']}"] = Reply.json([{"text": "Hello there"}])
+        settings = make_settings(tmp_path)
+        settings.rasa.url = rasa.url
+        settings.store.seed_on_empty = False
+        port = settings.gateway.port
+        server = ThreadedServer(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        try:
+            assert wait_until(lambda: server.started, timeout=30)
+            bench.play(f"http://127.0.0.1:{port}", dialogue, TITLES, VALUES)
+        finally:
+            server.should_exit = True
+            thread.join(15)
+    senders = [r.json()["sender"] for r in rasa.received if r.path.startswith("/webhooks/rest/webhook")]
+    assert len(senders) == 3 and len(set(senders)) == 1, senders
+    assert senders[0].startswith("web:") and "d1" not in senders[0]  # issued by the gateway, not made up

@@ -110,7 +110,7 @@ def test_asking_for_a_person_stores_a_handoff(live_stack):
     reply = live_stack.chat(sender, "ขอคุยกับเจ้าหน้าที่หน่อยครับ")
     assert "ส่งเรื่องให้เจ้าหน้าที่แล้ว" in _text(reply)
     runtime = live_stack.app_state.runtime
-    assert any(r.sender_id == sender for r in runtime.conversations.open_handoffs())
+    assert any(r.sender_id == live_stack.rasa_sender(sender) for r in runtime.conversations.open_handoffs())
 
 
 def test_rating_an_answer_is_stored_with_question_and_answer(live_stack):
@@ -120,7 +120,7 @@ def test_rating_an_answer_is_stored_with_question_and_answer(live_stack):
     assert "What was missing" in _text(thanks)
     live_stack.chat(sender, "It should list the fee for a 10-year passport")
     runtime = live_stack.app_state.runtime
-    record = next(r for r in runtime.conversations.feedback() if r.sender_id == sender)
+    record = next(r for r in runtime.conversations.feedback() if r.sender_id == live_stack.rasa_sender(sender))
     assert record.rating == "unhelpful" and record.question == "How do I renew my passport?"
     assert "passport" in record.answer.lower() and "10-year" in (record.comment or "")
 

@@ -34,7 +34,7 @@
   const MAX_CHARS = CONFIG.max_message_chars;
   const STRINGS = CONFIG.strings; // {th: {...}, en: {...}}; texts keep their {placeholders}
   const NUMBER_LOCALES = { th: "th-TH", en: "en-GB" };
-  const MAX_HISTORY = 60; // entries kept across reloads: localStorage is small and shared with the host site
+  const MAX_HISTORY = 60; // entries kept across reloads: web storage is small and shared with the host site
   const REQUEST_TIMEOUT_MS = 65000; // a little over the gateway's own wait for Rasa
   // Namespaced by gateway too, so two deployments embedded on one site keep apart.
   const STORE_PREFIX = `citizenbot.widget.v1:${ORIGIN}:`;
@@ -48,11 +48,56 @@
     );
   }
 
-  // ---- storage: a broken or full localStorage must never break the chat ----------------
+  // ---- storage: a broken or full storage must never break the chat ----------------------
+  // By default everything the widget keeps (the conversation, its id, the language choice) lives
+  // in this tab's sessionStorage and goes when the tab closes. Ticking "keep this conversation on
+  // this device" moves it to localStorage until KEEP_DAYS after the last message; when the widget
+  // loads after that, or without the choice, nothing of ours is left in localStorage.
+  const PRIVACY = CONFIG.privacy || null; // the days the notice tells (from the gateway's settings)
+  const KEEP_MS = PRIVACY ? Number(PRIVACY.keep_days) * 24 * 60 * 60 * 1000 : 0;
+  const KEEP_KEY = `${STORE_PREFIX}keep-until`;
+  function storageArea(name) {
+    try {
+      return window[name]; // reading it throws where the host page's storage is blocked
+    } catch {
+      return null;
+    }
+  }
+  const areas = { session: storageArea("sessionStorage"), local: storageArea("localStorage") };
+  function keptUntil() {
+    try {
+      return Number(areas.local.getItem(KEEP_KEY)) || 0;
+    } catch {
+      return 0;
+    }
+  }
+  /** Remove our keys (the keep mark too) from an area, or move them into another one. */
+  function moveOurs(from, to) {
+    try {
+      for (const key of Object.keys(from)) {
+        if (!key.startsWith(STORE_PREFIX) || key === KEEP_KEY) continue;
+        if (to) to.setItem(key, from.getItem(key));
+        from.removeItem(key);
+      }
+    } catch {
+      // as below: storage blocked or full
+    }
+  }
+  let keeping = KEEP_MS > 0 && keptUntil() > Date.now();
+  if (!keeping) {
+    moveOurs(areas.local, null); // expired or never chosen (older widgets kept history here for ever)
+    try {
+      areas.local.removeItem(KEEP_KEY);
+    } catch {
+      // as below
+    }
+  }
+  const area = () => (keeping ? areas.local : areas.session);
+
   const store = {
     get(key, fallback) {
       try {
-        const raw = window.localStorage.getItem(STORE_PREFIX + key);
+        const raw = area().getItem(STORE_PREFIX + key);
         return raw === null ? fallback : JSON.parse(raw);
       } catch {
         return fallback;
@@ -60,25 +105,38 @@
     },
     set(key, value) {
       try {
-        window.localStorage.setItem(STORE_PREFIX + key, JSON.stringify(value));
+        area().setItem(STORE_PREFIX + key, JSON.stringify(value));
+        // Kept conversations expire KEEP_DAYS after the last message, not after the choice.
+        if (keeping && key === "history") areas.local.setItem(KEEP_KEY, String(Date.now() + KEEP_MS));
       } catch {
         // Storage blocked or full: the conversation still works for this page view.
       }
     },
     remove(key) {
       try {
-        window.localStorage.removeItem(STORE_PREFIX + key);
+        area().removeItem(STORE_PREFIX + key);
       } catch {
         // as above
       }
     },
   };
 
-  function newSenderId() {
-    // getRandomValues works on plain-http pages too, unlike crypto.randomUUID.
-    const bytes = new Uint8Array(16);
-    window.crypto.getRandomValues(bytes);
-    return `web-${Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")}`;
+  /** The citizen's choice: keep the conversation on this device (localStorage) or in this tab only. */
+  function setKeeping(on) {
+    if (!KEEP_MS || on === keeping) return;
+    moveOurs(on ? areas.session : areas.local, on ? areas.local : areas.session);
+    keeping = on;
+    try {
+      if (on) areas.local.setItem(KEEP_KEY, String(Date.now() + KEEP_MS));
+      else areas.local.removeItem(KEEP_KEY);
+    } catch {
+      // as above
+    }
+  }
+
+  /** A conversation id as the gateway issues them, checked loosely: the gateway decides whether it is its own. */
+  function validSender(value) {
+    return typeof value === "string" && /^[\w.-]{1,128}$/.test(value) ? value : null;
   }
 
   /** The language the citizen chose with the switch, or null while they have not pressed it. */
@@ -103,7 +161,7 @@
   const history = loadHistory();
   const choice = savedChoice();
   const state = {
-    sender: typeof savedSender === "string" && /^[\w-]{1,128}$/.test(savedSender) ? savedSender : newSenderId(),
+    sender: validSender(savedSender), // null until the gateway gives one: it issues conversation ids
     choice, // sent as `language` when set; null lets each message's own language decide
     lang: choice || lastAnswerLanguage(history) || pageLanguage(), // the widget's own words
     open: store.get("open", false) === true,
@@ -111,7 +169,7 @@
     pending: false,
     failed: null, // {text, display} of a message that got no answer, for the retry button
   };
-  store.set("sender", state.sender);
+  if (!state.sender) store.remove("sender"); // a stored value of the wrong shape is dropped
 
   function loadHistory() {
     const raw = store.get("history", []);
@@ -266,6 +324,26 @@
     h("div", { class: "cb-form-meta" }, hint, counter),
   );
 
+  // The privacy notice: a visible "keep on this device" choice (off unless the citizen ticks it),
+  // and what is kept where and for how long, with the agency's policy. Absent without its numbers.
+  const keepBox = h("input", { type: "checkbox", id: "cb-keep", class: "cb-keep-box" });
+  const keepLabel = h("label", { for: "cb-keep", class: "cb-keep-label" });
+  const privacyTitle = h("summary", { class: "cb-privacy-title" });
+  const privacyDevice = h("p", { class: "cb-privacy-text" });
+  const privacyServer = h("p", { class: "cb-privacy-text" });
+  const privacyCode = h("p", { class: "cb-privacy-text cb-privacy-code" });
+  const privacyPolicy = h("p", { class: "cb-privacy-text" });
+  const privacy = PRIVACY
+    ? h(
+        "div",
+        { class: "cb-privacy" },
+        h("div", { class: "cb-keep" }, keepBox, keepLabel),
+        h("details", { class: "cb-privacy-details" }, privacyTitle, privacyDevice, privacyServer, privacyCode, privacyPolicy),
+      )
+    : null;
+  keepBox.checked = keeping;
+  keepBox.addEventListener("change", () => setKeeping(keepBox.checked));
+
   const panel = h(
     "div",
     { id: "cb-panel", class: "cb-panel", role: "dialog", "aria-modal": "false", "aria-labelledby": "cb-title", "aria-describedby": "cb-subtitle", hidden: true },
@@ -278,6 +356,7 @@
     log,
     typing,
     form,
+    privacy,
     announcer,
   );
   const root = h("aside", { class: "cb-root" }, panel, launcher);
@@ -307,6 +386,21 @@
     sendButton.querySelector(".cb-send-label").textContent = t.send;
     sendButton.setAttribute("aria-label", t.send); // the visible label is hidden on phones
     updateCounter();
+    updatePrivacy();
+  }
+
+  function updatePrivacy() {
+    if (!privacy) return;
+    const t = STRINGS[state.lang];
+    keepLabel.textContent = fill(t.privacy_keep, PRIVACY);
+    privacyTitle.textContent = t.privacy_title;
+    privacyDevice.textContent = fill(t.privacy_device, PRIVACY);
+    privacyServer.textContent = fill(t.privacy_server, PRIVACY);
+    // The id an officer exports or erases the conversation by (Rasa knows web conversations as web:<id>).
+    privacyCode.hidden = !state.sender;
+    privacyCode.replaceChildren(t.privacy_code, " ", h("code", { text: state.sender ? `web:${state.sender}` : "" }));
+    privacyPolicy.hidden = !PRIVACY.policy_url;
+    privacyPolicy.replaceChildren(PRIVACY.policy_url ? externalLink(PRIVACY.policy_url, t.privacy_policy, state.lang, "cb-inline-link") : "");
   }
 
   function updateCounter() {
@@ -456,11 +550,13 @@
   function renderError() {
     const first = state.lang;
     const second = first === "th" ? "en" : "th";
+    // The gateway's own words when it refused on purpose (too many messages: wait, then retry).
+    const notice = (state.failed && state.failed.notice) || {};
     return h(
       "div",
       { class: "cb-msg cb-msg-error", role: "alert" },
-      h("p", { class: "cb-text", lang: first, text: STRINGS[first].error }),
-      h("p", { class: "cb-text", lang: second, text: STRINGS[second].error }),
+      h("p", { class: "cb-text", lang: first, text: notice[first] || STRINGS[first].error }),
+      h("p", { class: "cb-text", lang: second, text: notice[second] || STRINGS[second].error }),
       h("button", { type: "button", class: "cb-quick-button", text: STRINGS[state.lang].retry, onclick: retry }),
     );
   }
@@ -481,6 +577,7 @@
     });
     if (state.failed) nodes.push(renderError());
     log.replaceChildren(...nodes.filter(Boolean));
+    updatePrivacy(); // the conversation code changes with the conversation
     scrollToEnd();
   }
 
@@ -563,8 +660,8 @@
   function startOver() {
     state.history = [];
     state.failed = null;
-    state.sender = newSenderId(); // a fresh conversation in Rasa as well
-    store.set("sender", state.sender);
+    state.sender = null; // the next message starts a fresh conversation in Rasa as well
+    store.remove("sender");
     store.remove("history");
     remember(null); // and back to each message's own language
     state.lang = pageLanguage();
@@ -582,10 +679,27 @@
     return messages.filter((m) => m && typeof m === "object" && typeof m.type === "string").map((m) => JSON.parse(JSON.stringify(m)));
   }
 
+  class RefusedError extends Error {
+    constructor(notice) {
+      super("refused");
+      this.notice = notice;
+    }
+  }
+
+  async function refusalNotice(response) {
+    // {"error": {"details": {"messages": {"th": ..., "en": ...}}}}; only strings are shown, as text.
+    try {
+      const messages = (await response.json()).error.details.messages;
+      return { th: str(messages.th), en: str(messages.en) };
+    } catch {
+      return {};
+    }
+  }
+
   async function ask(text) {
     const controller = new AbortController();
     const timer = window.setTimeout(() => controller.abort(), REQUEST_TIMEOUT_MS);
-    const body = { sender: state.sender, text };
+    const body = state.sender ? { sender: state.sender, text } : { text };
     if (state.choice) body.language = state.choice; // only once the citizen pressed the switch
     try {
       const response = await fetch(API_URL, {
@@ -596,8 +710,14 @@
         body: JSON.stringify(body),
         signal: controller.signal,
       });
+      if (response.status === 429) throw new RefusedError(await refusalNotice(response));
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       const data = await response.json();
+      const issued = validSender(data && data.sender); // the id to send next (a new one if ours was refused)
+      if (issued) {
+        state.sender = issued;
+        store.set("sender", issued);
+      }
       // "degraded": Rasa is down and the catalogue answered alone; its first message is the notice saying so.
       const answered = data && (data.status === "ok" || data.status === "degraded");
       if (!answered || !Array.isArray(data.messages)) throw new Error(`status ${data && data.status}`);
@@ -627,8 +747,8 @@
       followAnswer(entry.lang);
       render();
       announce(summary(entry), entry.lang);
-    } catch {
-      state.failed = { text: message, display: shown };
+    } catch (error) {
+      state.failed = { text: message, display: shown, notice: error instanceof RefusedError ? error.notice : null };
       render(); // the error bubble is role="alert", so it is read out by itself
     } finally {
       state.pending = false;

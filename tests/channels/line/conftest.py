@@ -77,6 +77,10 @@ class LineGateway:
         """Wait until every background event task has finished."""
         assert wait_until(lambda: self.client.app.state.line.idle, timeout), "LINE events still in flight"
 
+    def outcomes(self) -> dict[str, str | None]:
+        """What became of each stored event, by webhookEventId (None while unanswered)."""
+        return self.client.app.state.line.queue.outcomes()
+
     def sent(self) -> list[dict]:
         """Every reply and push the stub received, as {"kind", "to"/"replyToken", "messages"}."""
         out = []

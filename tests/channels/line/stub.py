@@ -4,7 +4,9 @@ It answers the calls the channel and the rich-menu command make, the way LINE
 does (``sentMessages`` for reply and push, 202 for the loading animation,
 ``richMenuId`` for a new menu), checks the bearer token and LINE's basic
 limits, records every request, and can be told to fail a call, e.g. a reply
-with 400 "Invalid reply token".
+with 400 "Invalid reply token". Like LINE, it accepts a push with a given
+``X-Line-Retry-Key`` once and answers 409 to a repeat, so tests can count
+what a citizen would really have received.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ class Recorded:
     path: str
     headers: dict[str, str]
     body: bytes
+    status: int | None = None  # what the stub answered
 
     @property
     def json(self) -> Any:
@@ -42,6 +45,10 @@ class LineStub:
     aliases: dict[str, str] = field(default_factory=dict)
     images: dict[str, tuple[str, bytes]] = field(default_factory=dict)
     delays: dict[tuple[str, str], float] = field(default_factory=dict)
+    # Handle the next matching call, then wait this long before answering (LINE slow to say "done").
+    slow_once: dict[tuple[str, str], float] = field(default_factory=dict)
+    accepted_retry_keys: set[str] = field(default_factory=set)
+    used_reply_tokens: set[str] = field(default_factory=set)  # LINE's reply tokens work once
     default_rich_menu: str | None = None
 
     def __post_init__(self) -> None:
@@ -92,6 +99,9 @@ class LineStub:
             self.requests.clear()
             self.failures.clear()
             self.delays.clear()
+            self.slow_once.clear()
+            self.accepted_retry_keys.clear()
+            self.used_reply_tokens.clear()
 
     # --- assertions helpers ----------------------------------------------------------
 
@@ -108,6 +118,17 @@ class LineStub:
             time.sleep(0.02)
         raise AssertionError(f"the stub got {len(self.received(path, method))} x {method} {path}, wanted {count}")
 
+    def delivered(self) -> list[Recorded]:
+        """Replies and pushes LINE accepted (so the citizen saw them), in order."""
+        with self._lock:
+            paths = ("/v2/bot/message/reply", "/v2/bot/message/push")
+            return [r for r in self.requests if r.path in paths and r.status == 200]
+
+    def delivered_pushes(self) -> int:
+        """Pushes LINE would have delivered: accepted ones, not those refused as repeats (409)."""
+        with self._lock:
+            return sum(1 for r in self.requests if r.path == "/v2/bot/message/push" and r.status == 200)
+
     def fail(self, method: str, path: str, status: int, message: str) -> None:
         """Answer ``method path`` (a regex) with an error, as LINE does: ``{"message": ...}``."""
         self.failures[(method, path)] = (status, {"message": message})
@@ -123,14 +144,23 @@ class LineStub:
         for (method_, path), seconds in list(self.delays.items()):
             if method_ == method and re.fullmatch(path, recorded.path):
                 time.sleep(seconds)  # a slow LINE, to show the webhook does not wait for it
-        status, payload = self._route(recorded)
+        with self._lock:
+            status, payload = self._route(recorded)
+            recorded.status = status
+        for (method_, path), seconds in list(self.slow_once.items()):
+            if method_ == method and re.fullmatch(path, recorded.path):
+                del self.slow_once[(method_, path)]
+                time.sleep(seconds)
         data = json.dumps(payload).encode()
-        handler.send_response(status)
-        handler.send_header("Content-Type", "application/json")
-        handler.send_header("Content-Length", str(len(data)))
-        handler.send_header("x-line-request-id", f"stub-{next(self._ids)}")
-        handler.end_headers()
-        handler.wfile.write(data)
+        try:
+            handler.send_response(status)
+            handler.send_header("Content-Type", "application/json")
+            handler.send_header("Content-Length", str(len(data)))
+            handler.send_header("x-line-request-id", f"stub-{next(self._ids)}")
+            handler.end_headers()
+            handler.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):  # the client gave up waiting (a timeout test)
+            pass
 
     def _route(self, request: Recorded) -> tuple[int, Any]:
         if request.headers.get("authorization") != f"Bearer {self.token}":
@@ -180,8 +210,7 @@ class LineStub:
             return 200, {}
         return 404, {"message": "Not found"}
 
-    @staticmethod
-    def _send(request: Recorded) -> tuple[int, Any]:
+    def _send(self, request: Recorded) -> tuple[int, Any]:
         body = request.json or {}
         messages = body.get("messages") or []
         if not 1 <= len(messages) <= 5:
@@ -190,5 +219,14 @@ class LineStub:
             return 400, {"message": "The request body has 1 error(s)"}
         if request.path.endswith("/push") and not body.get("to"):
             return 400, {"message": "The request body has 1 error(s)"}
+        if request.path.endswith("/reply"):
+            if body["replyToken"] in self.used_reply_tokens:
+                return 400, {"message": "Invalid reply token"}
+            self.used_reply_tokens.add(body["replyToken"])
+        retry_key = request.headers.get("x-line-retry-key")
+        if request.path.endswith("/push") and retry_key:
+            if retry_key in self.accepted_retry_keys:
+                return 409, {"message": "The retry key is already accepted"}
+            self.accepted_retry_keys.add(retry_key)
         sent = [{"id": f"{461230966842064897 + i}", "quoteToken": f"quote-{i}"} for i in range(len(messages))]
         return 200, {"sentMessages": sent}

@@ -9,15 +9,22 @@ from __future__ import annotations
 import copy
 import json
 import re
+import time
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
+import texts
 from actions.service_answer import life_event_buttons
 from channels.line.render import graphemes
+from channels.line.settings import LineUserLimit
+from conversation.degraded import CatalogueFallback
+from gateway.app import create_app
+from gateway.settings import SearchSettings
 from knowledge.schema import Office
 from knowledge.store import CatalogueStore
-from tests.channels.line.conftest import fixture_event
+from tests.channels.line.conftest import LineGateway, fixture_event, line_settings
 from tests.channels.line.limits import check_request
 
 THAI = re.compile(r"[\u0e01-\u0e4e]")
@@ -35,6 +42,27 @@ def _postback_data(item: dict) -> dict:
     return json.loads(item["action"]["data"])
 
 
+def _with_offices(service, offices):
+    service = copy.deepcopy(service)
+    service.where_to_apply.offices = offices
+    return service
+
+
+def _add_services(gateway, services) -> None:
+    """Write to the gateway's live store, as an editor would: LINE reads it, not a cache."""
+    store = CatalogueStore(gateway.client.app.state.settings.store.url)
+    store.import_services(services, "test")
+    store.close()
+
+
+PHRA_NAKHON = Office(
+    name={"th": "สำนักงานเขตพระนคร", "en": "Phra Nakhon District Office"},
+    address={"th": "ถนนดินสอ แขวงเสาชิงช้า เขตพระนคร", "en": "Dinso Road, Phra Nakhon, Bangkok"},
+    latitude=13.7540,
+    longitude=100.5010,
+)
+
+
 def test_a_new_friend_is_greeted_in_thai_and_english_with_life_events(gateway):
     gateway.deliver_fixture("follow")
     reply = _only_reply(gateway)
@@ -47,9 +75,33 @@ def test_a_new_friend_is_greeted_in_thai_and_english_with_life_events(gateway):
     expected = [b["payload"] for b in life_event_buttons("th")]
     assert [_postback_data(i).get("text") for i in postbacks[: len(expected)]] == expected
     assert all(_postback_data(i).get("lang") == "th" for i in postbacks[: len(expected)])
-    assert any(item["action"]["type"] == "location" for item in items)
+    # No office in this catalogue has coordinates: a shared location could only get "I don't know".
+    assert not any(item["action"]["type"] == "location" for item in items)
+    assert "location" not in greeting["text"] and "ตำแหน่ง" not in greeting["text"]
     switch = postbacks[-1]
     assert switch["action"]["label"] == "English" and _postback_data(switch) == {"menu": "life_events", "lang": "en"}
+
+
+def test_the_location_button_is_offered_once_an_office_has_coordinates(gateway, seed_services):
+    without = Office(name={"th": "สำนักงานที่ไม่มีพิกัด", "en": "An office without coordinates"})
+    by_id = {s.id: s for s in seed_services}
+    _add_services(gateway, [_with_offices(by_id["id-card-renewal"], [without])])
+    gateway.deliver_fixture("follow")
+    (greeting,) = _only_reply(gateway)["messages"]
+    assert not any(item["action"]["type"] == "location" for item in greeting["quickReply"]["items"])
+
+    gateway.stub.reset()
+    _add_services(gateway, [_with_offices(by_id["id-card-renewal"], [without, PHRA_NAKHON])])
+    gateway.deliver_fixture("follow_unblocked")
+    (greeting,) = _only_reply(gateway)["messages"]
+    locations = [item for item in greeting["quickReply"]["items"] if item["action"]["type"] == "location"]
+    assert [item["action"]["label"] for item in locations] == ["ส่งตำแหน่งของฉัน"]
+    assert "ส่งตำแหน่ง" in greeting["text"] and "share your location" in greeting["text"]
+
+    gateway.stub.reset()
+    gateway.deliver_fixture("postback_menu_en")  # the life-event menu offers it too, in English
+    (menu,) = _only_reply(gateway)["messages"]
+    assert "Share my location" in [item["action"]["label"] for item in menu["quickReply"]["items"]]
 
 
 def test_the_english_switch_shows_life_events_in_english(gateway):
@@ -111,6 +163,31 @@ def test_an_expired_reply_token_falls_back_to_a_push(gateway):
     check_request(push)
     (retry_key,) = [r.headers.get("x-line-retry-key") for r in gateway.stub.received("/v2/bot/message/push")]
     assert re.fullmatch(r"[0-9a-f-]{36}", retry_key or "")
+    assert gateway.outcomes()[fixture_event("text_th")["webhookEventId"]] == "pushed"
+
+
+def test_a_reply_that_times_out_is_not_followed_by_a_push(gateway, caplog):
+    """It may have been delivered (LINE got it and was slow to say so): a push could answer twice."""
+    gateway.client.app.state.line.handler.messenger.timeout_seconds = 0.5
+    gateway.stub.delays[("POST", "/v2/bot/message/reply")] = 5.0
+    started = time.monotonic()
+    gateway.deliver_fixture("sticker")
+    assert time.monotonic() - started < 4.0, "the SDK call was not cut off at the timeout"
+    assert [s["kind"] for s in gateway.sent()] == ["reply"]
+    assert "not pushed, to avoid a duplicate" in caplog.text
+    assert gateway.outcomes()[fixture_event("sticker")["webhookEventId"]] == "unsure"
+
+
+def test_a_push_that_times_out_is_retried_with_the_same_key_and_delivered_once(gateway):
+    gateway.client.app.state.line.handler.messenger.timeout_seconds = 0.5
+    gateway.stub.fail("POST", "/v2/bot/message/reply", 400, "Invalid reply token")
+    gateway.stub.slow_once[("POST", "/v2/bot/message/push")] = 1.5  # LINE accepts it, then answers late
+    gateway.deliver_fixture("sticker")
+    pushes = gateway.stub.received("/v2/bot/message/push")
+    assert len(pushes) == 2  # the first timed out; the second, same key, got 409 from LINE
+    assert len({p.headers["x-line-retry-key"] for p in pushes}) == 1
+    assert gateway.stub.delivered_pushes() == 1
+    assert gateway.outcomes()[fixture_event("sticker")["webhookEventId"]] == "pushed"
 
 
 def test_a_failing_push_is_logged_not_raised(gateway, caplog):
@@ -130,9 +207,10 @@ def test_a_redelivered_event_is_answered_once(gateway):
     url = gateway.client.app.state.settings.store.url
     engine = create_engine(url)
     with engine.connect() as connection:
-        ids = connection.execute(text("SELECT event_id FROM line_webhook_events")).scalars().all()
+        rows = connection.execute(text("SELECT event_id, raw, outcome FROM line_event_queue")).all()
     engine.dispose()
-    assert fixture_event("text_en")["webhookEventId"] in ids
+    assert [(row.event_id, row.outcome) for row in rows] == [(fixture_event("text_en")["webhookEventId"], "replied")]
+    assert rows[0].raw is None  # what the citizen typed is not kept once answered
 
 
 def test_a_life_event_button_asks_the_bot_in_the_buttons_language(gateway):
@@ -168,12 +246,7 @@ def test_a_location_is_answered_in_the_language_the_citizen_last_used(gateway):
 
 def test_a_location_lists_the_nearest_offices_with_map_pins(gateway, seed_services):
     services = {s.id: s for s in seed_services}
-    near = Office(
-        name={"th": "สำนักงานเขตพระนคร", "en": "Phra Nakhon District Office"},
-        address={"th": "ถนนดินสอ แขวงเสาชิงช้า เขตพระนคร", "en": "Dinso Road, Phra Nakhon, Bangkok"},
-        latitude=13.7540,
-        longitude=100.5010,
-    )
+    near = PHRA_NAKHON
     far = Office(
         name={"th": "ที่ว่าการอำเภอเมืองเชียงใหม่", "en": "Mueang Chiang Mai District Office"},
         latitude=18.7883,
@@ -184,18 +257,14 @@ def test_a_location_lists_the_nearest_offices_with_map_pins(gateway, seed_servic
     )
     unknown = Office(name={"th": "สำนักงานที่ไม่มีพิกัด", "en": "An office without coordinates"})
 
-    def with_offices(service_id, offices):
-        service = copy.deepcopy(services[service_id])
-        service.where_to_apply.offices = offices
-        return service
-
     # Added after the gateway started: the location answer reads the live store, not a cache.
-    store = CatalogueStore(gateway.client.app.state.settings.store.url)
-    store.import_services(
-        [with_offices("id-card-renewal", [far, near, unknown]), with_offices("birth-registration", [near, middle])],
-        "test",
+    _add_services(
+        gateway,
+        [
+            _with_offices(services["id-card-renewal"], [far, near, unknown]),
+            _with_offices(services["birth-registration"], [near, middle]),
+        ],
     )
-    store.close()
 
     gateway.deliver_fixture("location")
     reply = _only_reply(gateway)
@@ -211,7 +280,7 @@ def test_a_location_lists_the_nearest_offices_with_map_pins(gateway, seed_servic
 
 
 def test_a_turn_that_breaks_still_gets_a_polite_answer(gateway, caplog):
-    async def broken_turn(request, rasa):
+    async def broken_turn(request, rasa, fallback):
         raise ValueError("Rasa sent something that is not JSON")
 
     gateway.client.app.state.line.handler._turn = broken_turn
@@ -228,3 +297,59 @@ def test_a_message_over_the_length_limit_is_answered_without_asking_the_bot(gate
     (message,) = _only_reply(gateway)["messages"]
     assert "ยาวเกินไป" in message["text"] and "2000" in message["text"]
     assert gateway.stub.received("/v2/bot/chat/loading/start") == []
+
+
+def test_events_in_shapes_the_sdk_refuses_are_answered_as_what_they_are(gateway):
+    """LINE's own SDK fixtures: a text or sticker without quoteToken, a follow without "follow", and
+    the oldest shape without mode or webhookEventId. The SDK refuses all of them."""
+    gateway.deliver_fixture("sdk_shapes")
+    by_token = {s["replyToken"]: s["messages"] for s in gateway.sent()}
+    assert set(by_token) == {"rt-sdk-1", "rt-sdk-2", "rt-sdk-3", "rt-sdk-4", "rt-sdk-6"}  # not the unknown event
+    not_text = "Please type your question instead"
+    for token in ("rt-sdk-1", "rt-sdk-6"):  # texts: asked of the bot (down here: its apology), in English
+        (message,) = by_token[token]
+        assert message["text"].startswith("Sorry") and not_text not in message["text"], message
+    assert len(gateway.stub.received("/v2/bot/chat/loading/start")) == 2
+    assert "Thanks for the sticker" in by_token["rt-sdk-2"][0]["text"]
+    assert "government services" in by_token["rt-sdk-3"][0]["text"]  # the greeting
+    assert by_token["rt-sdk-3"][0]["quickReply"]["items"]
+    assert not_text in by_token["rt-sdk-4"][0]["text"]  # an image is still an image
+
+
+def test_with_rasa_down_a_line_citizen_gets_the_catalogue_answer(gateway, catalogue):
+    """As on the web: the best catalogue answer with a one-line notice, rendered as a Flex card."""
+    gateway.client.app.state.line.handler.fallback = CatalogueFallback(catalogue, SearchSettings().thresholds())
+    gateway.deliver_fixture("text_th")
+    notice, *rest = _only_reply(gateway)["messages"]
+    assert notice["text"] == texts.text("conversation.degraded", "th")
+    flex = [m for m in rest if m["type"] == "flex"]
+    assert flex, rest
+    assert "บัตรประจำตัวประชาชน" in json.dumps(flex[0], ensure_ascii=False)
+
+
+def _sticker_from(user: str, n: int) -> dict:
+    event = fixture_event("sticker")
+    event["source"] = {"type": "user", "userId": user}
+    event["webhookEventId"] = f"01JDFLOOD{n:017d}"
+    event["replyToken"] = f"rt-flood-{n}"
+    return event
+
+
+def test_a_flooding_user_gets_one_notice_then_silence_until_the_window_passes(tmp_path, line_stub):
+    line_stub.reset()
+    settings = line_settings(tmp_path, line_stub)
+    settings.line.user_limit = LineUserLimit(count=3, seconds=2)
+    flooder, other = "U" + "f1" * 16, "U" + "0a" * 16
+    with TestClient(create_app(settings)) as client:
+        gateway = LineGateway(client, line_stub)
+        gateway.deliver_events(*[_sticker_from(flooder, n) for n in range(8)], _sticker_from(other, 8))
+        by_token = {s["replyToken"]: s["messages"][0]["text"] for s in gateway.sent()}
+        assert sorted(by_token) == ["rt-flood-0", "rt-flood-1", "rt-flood-2", "rt-flood-3", "rt-flood-8"]
+        notice = by_token["rt-flood-3"]
+        assert "ถี่เกินไป" in notice and "arriving too quickly" in notice and "1 minute" in notice
+        assert "Thanks for the sticker" in by_token["rt-flood-8"]  # someone else is not held up
+        time.sleep(2.1)
+        line_stub.reset()
+        gateway.deliver_events(_sticker_from(flooder, 9))
+        (answer,) = gateway.sent()
+        assert "Thanks for the sticker" in answer["messages"][0]["text"]

@@ -3,7 +3,8 @@
 //
 //   node render_cards.js <configured widget.js> <cards.json>
 //
-// The widget draws its conversation from localStorage on load, so the cards are put there as
+// The widget draws its conversation from sessionStorage on load (where it keeps one unless the
+// citizen chose to keep it on the device), so the cards are put there as
 // one stored answer each: no browser, no gateway and no Rasa are needed. The stand-in knows only
 // what widget.js uses while it loads and renders; the browser tests cover the real thing.
 "use strict";
@@ -129,15 +130,19 @@ class Element {
   }
 }
 
-const storage = new Map();
-const localStorage = {
-  getItem: (key) => (storage.has(key) ? storage.get(key) : null),
-  setItem: (key, value) => storage.set(key, String(value)),
-  removeItem: (key) => storage.delete(key),
-};
+function memoryStorage() {
+  const storage = new Map();
+  return {
+    getItem: (key) => (storage.has(key) ? storage.get(key) : null),
+    setItem: (key, value) => storage.set(key, String(value)),
+    removeItem: (key) => storage.delete(key),
+  };
+}
+const localStorage = memoryStorage();
+const sessionStorage = memoryStorage();
 const prefix = `citizenbot.widget.v1:${ORIGIN}:`;
-localStorage.setItem(`${prefix}open`, "true");
-localStorage.setItem(
+sessionStorage.setItem(`${prefix}open`, "true");
+sessionStorage.setItem(
   `${prefix}history`,
   JSON.stringify(cards.map((card) => ({ role: "bot", lang: card.lang, messages: [{ type: "card", card }] }))),
 );
@@ -155,6 +160,7 @@ const document = {
 };
 const window = {
   localStorage,
+  sessionStorage,
   crypto: globalThis.crypto,
   setTimeout: () => 0,
   clearTimeout() {},

@@ -1,6 +1,6 @@
 """The web widget in a real headless Chromium against the real stack (Rasa + gateway).
 
-Each test gets a fresh browser context (so fresh localStorage). The screenshots in docs/
+Each test gets a fresh browser context (so fresh web storage). The screenshots in docs/
 are written here, from the same conversations the assertions check.
 """
 
@@ -109,10 +109,11 @@ def _send(page: Page, text: str) -> None:
     box.press("Enter")
 
 
-# How many answers the widget has stored (its localStorage key is namespaced by gateway).
+# How many answers the widget has stored: in the tab's sessionStorage unless the citizen chose to keep
+# the conversation on the device (tests/channels/web/test_widget_privacy_browser.py); the key is namespaced by gateway.
 # Functions, not expressions: the demo page's CSP forbids the eval() an expression would need.
 _STORED_ANSWERS = """(atLeast) => {
-  const entry = Object.entries(localStorage).find(([key]) => key.endsWith(':history'));
+  const entry = Object.entries(sessionStorage).find(([key]) => key.endsWith(':history'));
   const count = entry ? JSON.parse(entry[1]).filter((e) => e.role === 'bot').length : 0;
   return atLeast == null ? count : count >= atLeast;
 }"""
@@ -182,7 +183,9 @@ def test_thai_conversation_by_keyboard_survives_a_reload(new_page):
     with page.expect_request("**/api/chat") as request:
         page.keyboard.press("Enter")
     body = json.loads(request.value.post_data or "{}")
-    assert body["text"] == THAI_QUESTION and body["sender"].startswith("web-")
+    assert body["text"] == THAI_QUESTION and "sender" not in body, "the gateway issues conversation ids"
+    response = request.value.response()
+    issued = response.json()["sender"] if response else None
     assert "language" not in body, "the switch was not pressed: the message's own language decides"
     assert box.input_value() == ""
 
@@ -216,7 +219,8 @@ def test_thai_conversation_by_keyboard_survives_a_reload(new_page):
     option = page.locator(".cb-quick-button").first
     label = option.inner_text()
     option.focus()
-    page.keyboard.press("Enter")
+    follow_up = _asked(page, lambda: page.keyboard.press("Enter"))
+    assert issued and follow_up["sender"] == issued, "the follow-up continues the conversation it was given"
     expect(page.locator(".cb-msg-user").last).to_have_text(re.compile(re.escape(label)))
     _wait_for_answers(page, 2)
     assert bot_messages.count() > before
@@ -328,7 +332,7 @@ def test_the_switch_choice_decides_survives_a_reload_and_a_new_conversation_clea
     page.reload()
     expect(page.get_by_role("dialog", name="ผู้ช่วยบริการภาครัฐ")).to_be_visible()
     body = _asked(page, lambda: _send(page, "How much does it cost?"))
-    assert body["language"] == "th"
+    assert body["language"] == "th" and body["sender"], "the follow-up continues the same conversation"
     _wait_for_answers(page, 2)
     answer = page.locator(".cb-log > .cb-msg-bot").last
     expect(answer).to_have_attribute("lang", "th")
@@ -338,7 +342,7 @@ def test_the_switch_choice_decides_survives_a_reload_and_a_new_conversation_clea
     page.get_by_role("button", name=text("widget.new_chat", "th")).click()
     expect(page.locator(".cb-msg-user")).to_have_count(0)
     body = _asked(page, lambda: _send(page, ENGLISH_QUESTION))
-    assert "language" not in body
+    assert "language" not in body and "sender" not in body  # and a new conversation id
     english_card = page.locator(f"article.cb-card[data-service-id='{ENGLISH_SERVICE}'][lang='en']")
     expect(english_card).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
     expect(page.get_by_role("dialog", name="Government services assistant")).to_be_visible()

@@ -1,0 +1,74 @@
+"""Opening a store's database: one place sets what every SQLite file needs, and names a store safely.
+
+Every SQLite connection gets WAL (readers never block the writer), ``synchronous=NORMAL`` (durable
+in WAL mode up to the last commit that reached the log's checkpoint, with far fewer fsyncs than
+FULL) and a busy timeout (a write that meets another one waits instead of failing with "database is
+locked"). A server database (PostgreSQL) gets a connect timeout instead, so an unreachable one fails
+in seconds rather than after the operating system's TCP timeout.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any, Literal
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+
+__all__ = [
+    "CONNECT_TIMEOUT_SECONDS",
+    "SQLITE_BUSY_TIMEOUT_MS",
+    "apply_sqlite_pragmas",
+    "create_store_engine",
+    "store_fingerprint",
+]
+
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+CONNECT_TIMEOUT_SECONDS = 10
+
+
+def apply_sqlite_pragmas(
+    engine: Engine, *, foreign_keys: bool = False, synchronous: Literal["NORMAL", "FULL"] = "NORMAL"
+) -> None:
+    """Set the pragmas on every new connection of ``engine`` (a no-op for other databases).
+
+    ``synchronous="FULL"`` for a table whose last commit must survive a power cut too (a work queue
+    that has acknowledged an event to its sender)."""
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA synchronous={synchronous}")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        if foreign_keys:
+            cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+
+def create_store_engine(
+    url: str, *, foreign_keys: bool = False, synchronous: Literal["NORMAL", "FULL"] = "NORMAL", **engine_options: Any
+) -> Engine:
+    """An engine for a store URL: a SQLite file's folder is created and the pragmas set; a
+    PostgreSQL connection times out after :data:`CONNECT_TIMEOUT_SECONDS`."""
+    parsed = make_url(url)
+    connect_args: dict[str, Any] = {}
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database or ""
+        if database and database != ":memory:" and not database.startswith("file:"):
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+    elif parsed.get_backend_name() == "postgresql":
+        connect_args["connect_timeout"] = CONNECT_TIMEOUT_SECONDS
+    engine = create_engine(url, future=True, connect_args=connect_args, **engine_options)
+    apply_sqlite_pragmas(engine, foreign_keys=foreign_keys, synchronous=synchronous)
+    return engine
+
+
+def store_fingerprint(url: str) -> str:
+    """Tells stores apart without naming them: a hash of the URL with its password left out, for
+    files (like the saved index's) that must say which store they belong to but may be copied around."""
+    safe = make_url(url).render_as_string(hide_password=True)
+    return hashlib.sha256(safe.encode("utf-8")).hexdigest()[:16]
