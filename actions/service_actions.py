@@ -10,7 +10,7 @@ import logging
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -144,10 +144,18 @@ class ActionAnswerService(Action):
 
 
 class ActionFallback(ActionAnswerService):
-    """NLU (or the dialogue policy) is unsure: try the catalogue before giving up."""
+    """NLU (or the dialogue policy) is unsure: try the catalogue before giving up.
+
+    As RulePolicy's core fallback (a message no rule covers, e.g. ``inform`` outside a form) nothing
+    tells Rasa to listen afterwards, so it predicted this action again and again up to its limit of
+    ten (ten replies to one message) and left the conversation unable to answer anything after. So
+    the turn always ends here: listen next."""
 
     def name(self) -> str:
         return "action_fallback"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        return [*await super().run(dispatcher, tracker, domain), FollowupAction("action_listen")]
 
 
 class ActionAnswerDetail(Action):

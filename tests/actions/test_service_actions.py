@@ -306,3 +306,10 @@ def test_a_life_event_question_that_clearly_names_a_service_is_answered_about_it
     sure = tracker(words, intent="browse_life_event", confidence=0.97)  # NLU is sure: the menu it asked for
     _, messages = run(ActionBrowseLifeEvent(catalogue, THRESHOLDS), sure)
     assert messages[0]["text"] == "เลือกหมวดที่ต้องการได้เลยครับ"
+
+
+@pytest.mark.parametrize("query", ["เบอร์ติดต่อผม 08x-xxx-xx78 ค่ะ", "ต่ออายุบัตรประชาชน"])
+def test_the_fallback_always_ends_the_turn(catalogue, query):
+    # As Rasa's core fallback nothing else says "listen now": without this it ran ten times per message.
+    events, _ = run(ActionFallback(catalogue, THRESHOLDS), tracker(query, intent="inform", confidence=0.7))
+    assert events[-1] == {"event": "followup", "timestamp": None, "name": "action_listen"}

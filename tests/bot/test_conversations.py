@@ -90,6 +90,16 @@ def test_out_of_scope_is_declined_politely_in_the_same_language(live_stack):
     assert "government services" in _texts(english)[0]
 
 
+def test_contact_details_outside_a_form_get_one_answer_and_the_conversation_goes_on(live_stack):
+    # Classified `inform` with no form open, no rule applies: the policy's fallback once answered the
+    # message ten times over and every later message got nothing.
+    sender = _sender()
+    reply = live_stack.chat(sender, "เบอร์ติดต่อผม 081-234-5678 อีเมล somchai@example.com ค่ะ")
+    assert reply["status"] == "ok" and len(_texts(reply)) <= 2, _texts(reply)
+    after = live_stack.chat(sender, "ทำพาสปอร์ตต้องใช้เอกสารอะไรบ้าง")
+    assert after["status"] == "ok" and any("หนังสือเดินทาง" in said for said in _texts(after)), after
+
+
 def test_code_switched_question_is_answered_in_thai(live_stack):
     reply = live_stack.chat(_sender(), "ขอ passport ใหม่ทำไงครับ")
     assert reply["language"] == "th"
