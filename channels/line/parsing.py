@@ -67,6 +67,8 @@ def raw_kind(raw: dict[str, Any]) -> RawKind:
     """What an event the SDK cannot read is: a message of a type we do not know (answered with
     "please type your question"), or something we cannot trust our reading of (not answered)."""
     message = raw.get("message")
-    if raw.get("type") == "message" and isinstance(message, dict) and message.get("type") not in KNOWN_MESSAGE_TYPES:
-        return "unknown_message"
+    if raw.get("type") == "message" and isinstance(message, dict):
+        kind = message.get("type")  # any JSON value: a list or an object is no known type either
+        if not (isinstance(kind, str) and kind in KNOWN_MESSAGE_TYPES):
+            return "unknown_message"
     return "unreadable"

@@ -71,3 +71,9 @@ def test_any_events_are_stored_or_skipped_and_read_or_named(queue: EventQueue, b
         if parse_event(raw) is None:
             assert raw_kind(raw) in ("unknown_message", "unreadable")
     assert queue.unfinished() >= 0  # the queue still answers
+
+
+@pytest.mark.parametrize("kind", [["text"], {"type": "text"}, 7, None, "hologram"])
+def test_a_message_of_a_type_no_sdk_knows_is_an_unknown_message(kind: object) -> None:
+    # Found by the fuzzer above: a list as the message type raised TypeError (unhashable) in raw_kind.
+    assert raw_kind({"type": "message", "message": {"type": kind, "id": "1"}}) == "unknown_message"
