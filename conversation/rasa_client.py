@@ -31,19 +31,7 @@ class RasaClient:
     async def send(self, sender: str, text: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:
         """One citizen message in, the bot's messages out (REST channel)."""
         payload = {"sender": sender, "message": text, "metadata": metadata}
-        try:
-            response = await self._client.post("/webhooks/rest/webhook", json=payload)
-            response.raise_for_status()
-        except httpx.TimeoutException as error:
-            raise RasaUnavailableError(f"Rasa timed out: {error}", timeout=True) from error
-        except httpx.HTTPStatusError as error:  # its text holds the URL, and with it the token
-            raise RasaUnavailableError(f"Rasa request failed: HTTP {error.response.status_code}") from error
-        except httpx.HTTPError as error:
-            raise RasaUnavailableError(f"Rasa request failed: {error}") from error
-        try:
-            body = response.json()
-        except ValueError as error:  # e.g. a proxy's HTML error page sent with 200
-            raise RasaUnavailableError(f"unexpected Rasa reply: not JSON ({error})") from error
+        body = _json(await self._request("POST", "/webhooks/rest/webhook", json=payload))
         if not isinstance(body, list) or not all(isinstance(message, dict) for message in body):
             raise RasaUnavailableError(f"unexpected Rasa reply: {type(body).__name__}")
         return body
@@ -64,11 +52,7 @@ class RasaClient:
         """The conversation's tracker with all its events (as Rasa stores them).
 
         Rasa creates an empty tracker for an id it does not know, so "not found" never happens."""
-        response = await self._tracker_call("GET", sender, params={"include_events": "ALL"})
-        try:
-            body = response.json()
-        except ValueError as error:
-            raise RasaUnavailableError(f"unexpected Rasa reply: not JSON ({error})") from error
+        body = _json(await self._tracker_call("GET", sender, params={"include_events": "ALL"}))
         if not isinstance(body, dict) or not isinstance(body.get("events", []), list):
             raise RasaUnavailableError(f"unexpected Rasa tracker: {type(body).__name__}")
         return body
@@ -86,6 +70,10 @@ class RasaClient:
         # conversation. The ids the gateway makes (web:/line: with URL-safe characters) pass unchanged;
         # quoting only keeps anything else from breaking the URL.
         path = f"/conversations/{quote(sender, safe=':')}/tracker" + ("/events" if method == "PUT" else "")
+        return await self._request(method, path, **kwargs)
+
+    async def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """One call to Rasa; every failure (timeout, HTTP error, no connection) is a RasaUnavailableError."""
         try:
             response = await self._client.request(method, path, **kwargs)
             response.raise_for_status()
@@ -96,3 +84,10 @@ class RasaClient:
         except httpx.HTTPError as error:
             raise RasaUnavailableError(f"Rasa request failed: {error}") from error
         return response
+
+
+def _json(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError as error:  # e.g. a proxy's HTML error page sent with 200
+        raise RasaUnavailableError(f"unexpected Rasa reply: not JSON ({error})") from error

@@ -210,11 +210,7 @@ class EventQueue:
         """Record that sending starts; False when the lease is no longer ``owner``'s (do not send then)."""
         q = queued_events
         with self._engine.begin() as connection:
-            result = connection.execute(
-                update(q)
-                .where(q.c.seq == job.seq, q.c.lease_owner == owner, q.c.state == "working")
-                .values(stage=stage)
-            )
+            result = connection.execute(update(q).where(*_still_held(job, owner)).values(stage=stage))
         return result.rowcount == 1
 
     def finish(self, job: Job, owner: str, outcome: str) -> bool:
@@ -223,7 +219,7 @@ class EventQueue:
         with self._engine.begin() as connection:
             result = connection.execute(
                 update(q)
-                .where(q.c.seq == job.seq, q.c.lease_owner == owner, q.c.state == "working")
+                .where(*_still_held(job, owner))
                 .values(
                     state="done",
                     raw=None,
@@ -277,6 +273,12 @@ class EventQueue:
     def _reading(self) -> Connection:
         """A connection for reads only: a plain BEGIN, so polling the queue never takes the write lock."""
         return self._engine.connect().execution_options(read_only=True)
+
+
+def _still_held(job: Job, owner: str) -> tuple[Any, ...]:
+    """The job's row while ``owner``'s lease on it stands: a worker that lost it may neither send nor acknowledge."""
+    q = queued_events
+    return (q.c.seq == job.seq, q.c.lease_owner == owner, q.c.state == "working")
 
 
 def _engine(url: str) -> Engine:

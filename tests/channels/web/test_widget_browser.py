@@ -9,28 +9,17 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, Route, expect, sync_playwright
+from playwright.sync_api import Browser, Page, Route, expect
 
 from gateway.settings import PROJECT_ROOT
 from texts import text
 
 pytestmark = [pytest.mark.browser, pytest.mark.rasa, pytest.mark.slow]
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 DOCS = PROJECT_ROOT / "docs"
 THAI_QUESTION = "ต่ออายุบัตรประชาชนต้องใช้เอกสารอะไร"
 # One service and no sibling to ask back about: these tests are about the language of the answer.
@@ -40,18 +29,6 @@ THAI = re.compile(r"[\u0e01-\u0e4e]")
 XSS = "<img src=x onerror=alert(1)>"
 DESKTOP = {"width": 1280, "height": 860}
 ANSWER_TIMEOUT_MS = 30_000  # a Rasa turn takes well under a second; the first one warms up
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.skip("needs /usr/bin/chromium: run scripts/ensure_system_packages.sh (make test does)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 class PageWatch:

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 import uvicorn
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from gateway.app import create_app
 from tests.gateway.rasa_tracker_stub import tracker_rasa
@@ -25,16 +24,6 @@ from texts import text
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 POLICY_URL = "https://www.example.go.th/privacy"
 DAYS = {"keep_days": 3, "conversation_days": 12, "handoff_days": 45, "feedback_days": 77}
 
@@ -68,18 +57,6 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         finally:
             server.should_exit = True
             thread.join(15)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.skip("needs /usr/bin/chromium: run scripts/ensure_system_packages.sh (make test does)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 @pytest.fixture
