@@ -55,6 +55,31 @@ def catalogue(tmp_path_factory, seed_services, embedder):
     store.close()
 
 
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for this session (skips, or fails in CI, when there is none)."""
+    from tests.services import temporary_postgres_database
+
+    with temporary_postgres_database() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """Redis on loopback (skips, or fails in CI, when there is none); pair it with ``redis_prefix``."""
+    from tests.services import REDIS_URL, redis_key_prefix
+
+    redis_key_prefix()
+    return REDIS_URL
+
+
+@pytest.fixture(scope="session")
+def redis_prefix() -> str:
+    from tests.services import redis_key_prefix
+
+    return redis_key_prefix()
+
+
 # --- a real stack for conversation, channel and browser tests ------------------------
 # A trained model served by a real `rasa run` subprocess, and the gateway on a real
 # port (Rasa calls its action endpoint). Started once per session, on first use.
