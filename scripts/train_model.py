@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import fcntl
 import hashlib
 import os
 import subprocess
@@ -84,6 +85,15 @@ def main() -> int:
     args = parser.parse_args()
 
     out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    # One training at a time: `make test` trains beside the tests that need no model, and a test session
+    # or a second `make` that asks meanwhile waits for that model instead of training a second one.
+    with (out / f".{args.name}.train-lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _train_if_needed(args, out)
+
+
+def _train_if_needed(args: argparse.Namespace, out: Path) -> int:
     model = out / f"{args.name}.tar.gz"
     stamp = out / f"{args.name}.fingerprint"
     current = fingerprint()
@@ -92,7 +102,6 @@ def main() -> int:
         return 0
 
     print(">> training the Rasa model (training data or config changed)", flush=True)
-    out.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ)
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
     env.setdefault("PYTHAINLP_OFFLINE", "1")

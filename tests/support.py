@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
+import json
 import secrets
+import shutil
 import socket
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,7 +29,22 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def make_settings(tmp: Path, rasa_port: int | None = None, gateway_port: int | None = None) -> Settings:
+def make_settings(
+    tmp: Path, rasa_port: int | None = None, gateway_port: int | None = None, *, prebuilt_catalogue: bool = False
+) -> Settings:
+    """Settings for a test gateway whose files live under ``tmp``.
+
+    ``prebuilt_catalogue``: start from a copy of the seed catalogue and its saved search index, built
+    once per test process, as a gateway restarted on its own files does. Building the index costs
+    10-60 s on these machines, and most gateways of the suite that serve the seed catalogue need one.
+    """
+    settings = _settings(tmp, rasa_port, gateway_port)
+    if prebuilt_catalogue:
+        copy_prebuilt_catalogue(settings)
+    return settings
+
+
+def _settings(tmp: Path, rasa_port: int | None, gateway_port: int | None) -> Settings:
     return Settings.model_validate(
         {
             "environment": "test",
@@ -54,6 +73,55 @@ def make_settings(tmp: Path, rasa_port: int | None = None, gateway_port: int | N
             "rate_limits": {"chat_client_count": 1_000_000},
         }
     )
+
+
+_prebuilt: Path | None = None
+
+
+def copy_prebuilt_catalogue(settings: Settings) -> None:
+    """Put the seed catalogue and its saved index where ``settings`` look, unless something is there."""
+    copy_prebuilt_catalogue_to(Path(settings.store.url.removeprefix("sqlite:///")), Path(settings.search.index_dir))
+
+
+def copy_prebuilt_catalogue_to(database: Path, index_dir: Path) -> str:
+    """Copy the seed catalogue to ``database`` and its saved index to ``index_dir``; the store's URL.
+
+    The saved index names the store it belongs to (a hash of its URL): the copy is re-stamped with its
+    new URL, as an operator who restores a catalogue and its index together would have it.
+    """
+    from knowledge.database import store_fingerprint
+
+    url = f"sqlite:///{database}"
+    if database.exists() or index_dir.exists():
+        return url
+    source = _prebuilt_catalogue()
+    database.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(source / "catalogue.db", database)
+    shutil.copytree(source / "index", index_dir, symlinks=True)
+    meta_path = index_dir / "catalogue.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta["store"] = store_fingerprint(url)
+    meta_path.write_text(json.dumps(meta), encoding="utf-8")
+    return url
+
+
+def _prebuilt_catalogue() -> Path:
+    """The seed catalogue and its index, built by the gateway's own code once per test process."""
+    global _prebuilt
+    if _prebuilt is None:
+        from gateway.runtime import Runtime
+
+        directory = Path(tempfile.mkdtemp(prefix="citizenbot-prebuilt-"))
+        atexit.register(shutil.rmtree, directory, True)
+        runtime = Runtime.create(_settings(directory, None, None))
+        try:
+            if not runtime.load_catalogue():
+                raise RuntimeError(f"the seed catalogue did not load: {runtime.catalogue_error}")
+        finally:
+            runtime.store.close()
+            runtime.conversations.close()
+        _prebuilt = directory
+    return _prebuilt
 
 
 @dataclass

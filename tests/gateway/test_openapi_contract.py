@@ -48,7 +48,7 @@ def gateway_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         api_base_url=f"http://127.0.0.1:{free_port()}",
         data_api_base_url=f"http://127.0.0.1:{free_port()}",
     )
-    app_settings = make_settings(tmp).model_copy(update={"line": line})
+    app_settings = make_settings(tmp, prebuilt_catalogue=True).model_copy(update={"line": line})
     app = create_app(app_settings)
     server = ThreadedServer(
         uvicorn.Config(app, host="127.0.0.1", port=app_settings.gateway.port, log_level="warning", lifespan="on")

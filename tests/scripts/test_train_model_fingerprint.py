@@ -54,3 +54,33 @@ def test_a_change_to_the_training_data_retrains(tree: Path) -> None:
     data = next((tree / "bot" / "data").rglob("*.yml"))
     data.write_text(data.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
     assert train_model.fingerprint(tree) != before
+
+
+FAKE_RASA = """#!{python}
+# Stands in for `rasa train` to test the script's own locking: counts its runs and writes a model.
+import sys, time
+from pathlib import Path
+args = sys.argv[1:]
+out, name = Path(args[args.index("--out") + 1]), args[args.index("--fixed-model-name") + 1]
+with open(out / "runs", "a") as runs:
+    runs.write("run\\n")
+time.sleep(1.5)
+(out / f"{{name}}.tar.gz").write_bytes(b"model")
+"""
+
+
+def test_two_callers_at_once_train_one_model(tmp_path: Path) -> None:
+    """`make test` trains beside the tests that need no model; a second caller waits for that model."""
+    import subprocess
+    import sys
+
+    rasa = tmp_path / "rasa"
+    rasa.write_text(FAKE_RASA.format(python=sys.executable), encoding="utf-8")
+    rasa.chmod(0o755)
+    out = tmp_path / "models"
+    command = [sys.executable, str(PROJECT_ROOT / "scripts" / "train_model.py"), "--rasa", str(rasa), "--out", str(out)]
+    callers = [subprocess.Popen(command, stdout=subprocess.PIPE, text=True) for _ in range(2)]
+    outputs = [caller.communicate(timeout=60)[0] for caller in callers]
+    assert [caller.returncode for caller in callers] == [0, 0]
+    assert (out / "runs").read_text().count("run") == 1
+    assert sum("model up to date" in output for output in outputs) == 1

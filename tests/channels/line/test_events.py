@@ -335,10 +335,31 @@ def _sticker_from(user: str, n: int) -> dict:
     return event
 
 
-def test_a_flooding_user_gets_one_notice_then_silence_until_the_window_passes(tmp_path, line_stub):
+class _Clock:
+    """The rate limiter's clock, moved by the test: the limit's window passes without waiting for it,
+    and a slow machine cannot let it pass in the middle of the flood."""
+
+    def __init__(self) -> None:
+        self.now = time.time()
+
+    def time(self) -> float:
+        return self.now
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(time, name)
+
+
+def test_a_flooding_user_gets_one_notice_then_silence_until_the_window_passes(tmp_path, line_stub, monkeypatch):
+    import limits.storage.memory
+
+    import http_api.rate_limits
+
+    clock = _Clock()
+    monkeypatch.setattr(limits.storage.memory, "time", clock)
+    monkeypatch.setattr(http_api.rate_limits, "time", clock)
     line_stub.reset()
     settings = line_settings(tmp_path, line_stub)
-    settings.line.user_limit = LineUserLimit(count=3, seconds=2)
+    settings.line.user_limit = LineUserLimit(count=3, seconds=60)
     flooder, other = "U" + "f1" * 16, "U" + "0a" * 16
     with TestClient(create_app(settings)) as client:
         gateway = LineGateway(client, line_stub)
@@ -348,8 +369,11 @@ def test_a_flooding_user_gets_one_notice_then_silence_until_the_window_passes(tm
         notice = by_token["rt-flood-3"]
         assert "ถี่เกินไป" in notice and "arriving too quickly" in notice and "1 minute" in notice
         assert "Thanks for the sticker" in by_token["rt-flood-8"]  # someone else is not held up
-        time.sleep(2.1)
+        clock.now += 59
         line_stub.reset()
         gateway.deliver_events(_sticker_from(flooder, 9))
+        assert gateway.sent() == []  # still inside the window: silence, no second notice
+        clock.now += 2
+        gateway.deliver_events(_sticker_from(flooder, 10))
         (answer,) = gateway.sent()
         assert "Thanks for the sticker" in answer["messages"][0]["text"]

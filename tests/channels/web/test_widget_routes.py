@@ -20,7 +20,7 @@ THAI = re.compile(r"[\u0e01-\u0e4e]")
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
-    settings = make_settings(tmp_path_factory.mktemp("widget"))
+    settings = make_settings(tmp_path_factory.mktemp("widget"), prebuilt_catalogue=True)
     settings.web.allowed_origins = [ALLOWED]
     settings.web.asset_max_age_seconds = 120
     # No `with`: the lifespan (Rasa client, catalogue) is not needed for static files.

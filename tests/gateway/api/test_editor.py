@@ -19,7 +19,7 @@ AUTH = {"Authorization": f"Bearer {TOKEN}", "X-Editor": "somchai"}
 
 @pytest.fixture(scope="module")
 def editor_app(tmp_path_factory):
-    settings = make_settings(tmp_path_factory.mktemp("editor"))
+    settings = make_settings(tmp_path_factory.mktemp("editor"), prebuilt_catalogue=True)
     settings.editor.token = type(settings.editor.token)(TOKEN)
     with TestClient(create_app(settings)) as client:
         runtime = client.app.state.runtime

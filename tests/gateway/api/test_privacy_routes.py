@@ -29,7 +29,7 @@ POLICY_URL = "https://www.example.go.th/privacy-policy"
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, TrackerRasa]]:
     with tracker_rasa(TEST_SECRETS["rasa"]) as rasa:
         port = urlsplit(rasa.url).port
-        settings = make_settings(tmp_path_factory.mktemp("privacy-routes"), rasa_port=port)
+        settings = make_settings(tmp_path_factory.mktemp("privacy-routes"), rasa_port=port, prebuilt_catalogue=True)
         # Days nobody would pick, so the notice can only show them if it reads the settings.
         settings.privacy.conversation_days, settings.privacy.handoff_days, settings.privacy.feedback_days = 12, 45, 77
         settings.web.keep_history_days = 3
@@ -162,7 +162,7 @@ def test_the_demo_page_tells_the_truth_in_both_languages_from_the_settings(stack
 
 
 def test_without_a_policy_url_the_notice_has_no_link(tmp_path):
-    settings = make_settings(tmp_path)
+    settings = make_settings(tmp_path, prebuilt_catalogue=True)
     with TestClient(create_app(settings)) as client:
         page = client.get("/").text
         assert text("privacy.policy", "en") not in html.unescape(page)
