@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import atexit
-import json
 import secrets
 import shutil
 import socket
@@ -86,11 +85,8 @@ def copy_prebuilt_catalogue(settings: Settings) -> None:
 def copy_prebuilt_catalogue_to(database: Path, index_dir: Path) -> str:
     """Copy the seed catalogue to ``database`` and its saved index to ``index_dir``; the store's URL.
 
-    The saved index names the store it belongs to (a hash of its URL): the copy is re-stamped with its
-    new URL, as an operator who restores a catalogue and its index together would have it.
+    The saved index checks itself against the store's content, not its place, so the copy is used as is.
     """
-    from knowledge.database import store_fingerprint
-
     url = f"sqlite:///{database}"
     if database.exists() or index_dir.exists():
         return url
@@ -98,10 +94,6 @@ def copy_prebuilt_catalogue_to(database: Path, index_dir: Path) -> str:
     database.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy2(source / "catalogue.db", database)
     shutil.copytree(source / "index", index_dir, symlinks=True)
-    meta_path = index_dir / "catalogue.json"
-    meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    meta["store"] = store_fingerprint(url)
-    meta_path.write_text(json.dumps(meta), encoding="utf-8")
     return url
 
 

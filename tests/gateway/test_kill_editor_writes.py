@@ -21,7 +21,7 @@ import httpx
 import pytest
 
 from gateway.settings import PROJECT_ROOT
-from tests.support import TEST_SECRETS, free_port, wait_until
+from tests.support import TEST_SECRETS, copy_prebuilt_catalogue_to, free_port, wait_until
 
 SERVICE = "id-card-renewal"
 STARTUP_SECONDS = 240
@@ -94,6 +94,7 @@ class Editor(threading.Thread):
 
 
 def test_acknowledged_edits_survive_a_kill_mid_write(tmp_path: Path) -> None:
+    copy_prebuilt_catalogue_to(tmp_path / "catalogue.db", tmp_path / "index")  # the seed, already indexed
     port = free_port()
     log = tmp_path / "gateway.log"
     process = _start(tmp_path, port, log)

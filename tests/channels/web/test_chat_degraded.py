@@ -17,7 +17,9 @@ THAI = re.compile(r"[\u0e01-\u0e4e]")
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
-    settings = make_settings(tmp_path_factory.mktemp("degraded"), prebuilt_catalogue=True)  # nothing listens on its Rasa port
+    settings = make_settings(
+        tmp_path_factory.mktemp("degraded"), prebuilt_catalogue=True
+    )  # nothing listens on its Rasa port
     with TestClient(create_app(settings)) as test_client:
         assert wait_until(lambda: test_client.get("/health").json()["catalogue"]["ready"], timeout=120)
         yield test_client

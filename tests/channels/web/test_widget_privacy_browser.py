@@ -39,7 +39,9 @@ _EXPIRE = """() => {
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with tracker_rasa(TEST_SECRETS["rasa"]) as rasa:
-        settings = make_settings(tmp_path_factory.mktemp("widget-privacy"), rasa_port=urlsplit(rasa.url).port, prebuilt_catalogue=True)
+        settings = make_settings(
+            tmp_path_factory.mktemp("widget-privacy"), rasa_port=urlsplit(rasa.url).port, prebuilt_catalogue=True
+        )
         settings.privacy.conversation_days = DAYS["conversation_days"]
         settings.privacy.handoff_days = DAYS["handoff_days"]
         settings.privacy.feedback_days = DAYS["feedback_days"]
