@@ -2,18 +2,20 @@
 
 Every message with words gets a catalogue search, whatever its intent; :func:`knowledge.routing.route`
 turns the matches into one service, a choice between close ones, or none. A service chosen from an
-ask-back's quick replies (its id in the ``service`` entity) is taken as it is. A named service
+ask-back's quick replies (its id in the ``service`` entity) is taken as it is, and so is one typed
+from those just offered (:mod:`actions.pick`: "อันแรก", "the second one", "ต่ออายุ"). A named service
 switches the conversation to it; a bare follow-up ("and how much is it?") stays with the service in
 the ``service_id`` slot, and so does a question whose close candidates include that service.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from rasa_sdk import Tracker
 
+from actions.pick import picked
 from knowledge.routing import (
     Answer,
     AskBack,
@@ -54,18 +56,27 @@ SURE_INTENT = 0.9
 @dataclass(frozen=True)
 class SearchThresholds:
     """``answer``: lowest score worth answering; ``switch``: a follow-up this sure names a new service;
-    ``ask_margin`` and ``spread``: when to offer a choice instead (:class:`RoutingPolicy`)."""
+    ``ask_margin``, ``spread``, ``family_window`` and ``family_extra``: when to offer a choice instead
+    (:class:`RoutingPolicy`)."""
 
     answer: float
     switch: float
     ask_margin: float
     spread: float
     referral_margin: float = 0.0
+    family_window: float = 0.0
+    family_extra: int = 2
 
     @property
     def policy(self) -> RoutingPolicy:
         return RoutingPolicy(
-            self.answer, self.ask_margin, spread=self.spread, depth=_CANDIDATES, referral_margin=self.referral_margin
+            self.answer,
+            self.ask_margin,
+            spread=self.spread,
+            depth=_CANDIDATES,
+            referral_margin=self.referral_margin,
+            family_window=self.family_window,
+            family_extra=self.family_extra,
         )
 
 
@@ -80,6 +91,8 @@ class Resolution:
     related: list[ServiceMatch] = field(default_factory=list)
     candidates: list[ServiceMatch] = field(default_factory=list)
     referral: ReferralMatch | None = None
+    # A service typed from the ones just offered: the question they were offered for ("ask_fee").
+    picked_for: str | None = None
 
 
 def _none(decision: Route) -> Resolution:
@@ -123,7 +136,14 @@ def _find(tracker: Tracker, catalogue: CatalogueSearch, thresholds: SearchThresh
         # A topic outside the catalogue that leads every service by the spread ("ใบอนุญาตอาวุธปืน
         # ค่าธรรมเนียมเท่าไหร่"): the words are specific, just not about a service.
         specific = referral_lead(matches, found.referral) >= thresholds.spread
-    return _Finding(route(matches, thresholds.policy, found.referral), mentioned, specific, matches)
+    policy = thresholds.policy
+    if tracker.get_slot("service_id"):
+        # With a service in context the conversation has said which one: a family's word in a
+        # follow-up ("แล้วนามสกุลล่ะ", "and if I can't vote at all?") is read against it, as before,
+        # not asked back. On the development dialogues the family ask-back mid-conversation lost
+        # three sibling and switch turns it had right, and won none.
+        policy = replace(policy, family_window=0.0)
+    return _Finding(route(matches, policy, found.referral), mentioned, specific, matches)
 
 
 def find_service(tracker: Tracker, catalogue: CatalogueSearch, thresholds: SearchThresholds) -> Route:
@@ -165,6 +185,8 @@ def resolve_question(tracker: Tracker, catalogue: CatalogueSearch, thresholds: S
     """The service a "tell me about ..." question names; the one in context only breaks a tie."""
     if chosen := chosen_service(tracker, catalogue):
         return Resolution(chosen, "named")
+    if pick := picked(tracker, catalogue):
+        return Resolution(pick.service, "named", picked_for=pick.intent)
     decision = find_service(tracker, catalogue, thresholds)
     if isinstance(decision, Answer):
         return Resolution(decision.match.service, "named", decision.related)
@@ -184,6 +206,8 @@ def resolve_service(tracker: Tracker, catalogue: CatalogueSearch, thresholds: Se
     keeps the service in context, or, with none, the bot asks which service is meant."""
     if chosen := chosen_service(tracker, catalogue):
         return Resolution(chosen, "named")
+    if pick := picked(tracker, catalogue):
+        return Resolution(pick.service, "named", picked_for=pick.intent)
     finding = _find(tracker, catalogue, thresholds)
     decision = finding.decision
     current = _current_service(tracker, catalogue)

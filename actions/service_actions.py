@@ -35,6 +35,7 @@ __all__ = [
     "ActionAnswerService",
     "ActionBrowseLifeEvent",
     "ActionFallback",
+    "answer_detail",
     "answer_service",
     "answered",
     "ask_back",
@@ -114,6 +115,18 @@ def answer_service(
     return answered(service, question, answer)
 
 
+def answer_detail(
+    dispatcher: CollectingDispatcher, service: Service, field: str, question: str, lang: Lang, card: bool
+) -> list[EventType]:
+    """One detail of a service (documents, fees ...), then the other follow-ups; with its ``card``
+    when the service is new to the conversation. The slots it sets."""
+    answer = detail_text(service, field, lang)
+    dispatcher.utter_message(text=answer, buttons=follow_up_buttons(lang, answered=field))
+    if card:
+        dispatcher.utter_message(json_message=service_card(service, lang))
+    return answered(service, question, answer)
+
+
 class ActionAnswerService(Action):
     """Answer "tell me about a service" with the service the words name, ask back between close
     ones, or say honestly that the catalogue does not cover it."""
@@ -140,6 +153,9 @@ class ActionAnswerService(Action):
         if resolution.service is None:
             logger.info("no confident match (%d chars)", len(query))
             return missed(dispatcher, tracker, lang, resolution.referral)
+        if resolution.picked_for in _DETAIL_BY_INTENT:  # typed from a choice offered for a fee, documents ...
+            field = _DETAIL_BY_INTENT[resolution.picked_for]
+            return answer_detail(dispatcher, resolution.service, field, query, lang, card=True)
         return answer_service(dispatcher, resolution.service, resolution.related, query, lang)
 
 
@@ -192,12 +208,8 @@ class ActionAnswerDetail(Action):
                 buttons=life_event_buttons(lang),
             )
             return []
-        service = resolution.service
-        answer = detail_text(service, field, lang)
-        dispatcher.utter_message(text=answer, buttons=follow_up_buttons(lang, answered=field))
-        if resolution.source == "named":
-            dispatcher.utter_message(json_message=service_card(service, lang))
-        return answered(service, tracker.latest_message.get("text") or "", answer)
+        question = tracker.latest_message.get("text") or ""
+        return answer_detail(dispatcher, resolution.service, field, question, lang, card=resolution.source == "named")
 
 
 class ActionBrowseLifeEvent(Action):

@@ -560,8 +560,17 @@ def _child_pids(pid: int) -> list[int]:
 class Stack:
     """One version's Rasa and gateway, started by that version's own ``<package>.cli run``."""
 
-    def __init__(self, version: Version, model: Path, workdir: Path, rasa_venv: Path) -> None:
-        self.version, self.workdir = version, workdir
+    def __init__(
+        self,
+        version: Version,
+        model: Path,
+        workdir: Path,
+        rasa_venv: Path,
+        extra_env: Mapping[str, str] | None = None,
+        extra_args: Sequence[str] = (),
+    ) -> None:
+        """``extra_env``/``extra_args``: more settings and ``run`` options (benchmarks/load.py's scaled set-up)."""
+        self.version, self.workdir, self.extra_args = version, workdir, tuple(extra_args)
         self.port, rasa_port = free_port(), free_port()
         self.log_path = workdir / "stack.log"
         self.env = version_env(
@@ -580,6 +589,7 @@ class Stack:
                 "CITIZENBOT_STATUS_CHECK__ATTEMPTS": "1000000",
                 # Likewise the chat's per-address limit (120 a minute): a benchmark sends far more.
                 "CITIZENBOT_RATE_LIMITS__CHAT_CLIENT_COUNT": "1000000",
+                **(extra_env or {}),
             },
         )
         self.process: subprocess.Popen[bytes] | None = None
@@ -590,7 +600,7 @@ class Stack:
 
     def __enter__(self) -> Stack:
         self.workdir.mkdir(parents=True, exist_ok=True)
-        command = [sys.executable, "-m", f"{self.version.package}.cli", "run"]
+        command = [sys.executable, "-m", f"{self.version.package}.cli", "run", *self.extra_args]
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
                 command,

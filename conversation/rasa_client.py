@@ -61,8 +61,8 @@ class RasaClient:
         """Replace the conversation's events with none (PUT .../tracker/events with ``[]``).
 
         Rasa 3.6 has no delete; the in-memory and Redis tracker stores save the whole tracker, so
-        this empties it. The SQL tracker store only appends, so there it erases nothing: callers
-        check with :meth:`tracker` afterwards."""
+        this empties it. Rasa's SQL tracker store only appends, so there it erases nothing (ours,
+        nlu/rasa_tracker_store.py, deletes the rows): callers check with :meth:`tracker` afterwards."""
         await self._tracker_call("PUT", sender, json=[])
 
     async def _tracker_call(self, method: str, sender: str, **kwargs: Any) -> httpx.Response:

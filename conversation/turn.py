@@ -25,6 +25,7 @@ from typing import Any, Literal
 from actions.api.id_vault import IdVault
 from conversation.degraded import CatalogueFallback
 from conversation.messages import TurnStatus, canned_reply
+from conversation.picks import TypedPicks
 from conversation.rasa_client import RasaClient, RasaUnavailableError
 from conversation.rendering import render_rasa_messages
 from nlu.language import Lang, detect_language, reply_language
@@ -65,14 +66,17 @@ async def run_turn(
     rasa: RasaClient,
     fallback: CatalogueFallback | None = None,
     vault: IdVault | None = None,
+    picks: TypedPicks | None = None,
 ) -> TurnResult:
     """``fallback``: the catalogue answer to give while Rasa cannot (none: the canned apology).
     ``vault``: where a typed national ID waits for the status form (none: IDs are masked, and
-    the status check cannot match them)."""
+    the status check cannot match them). ``picks``: the services each conversation was just
+    offered, so a typed pick ("อันแรก", "ต่ออายุ") goes to Rasa as the quick reply it names."""
     started = time.perf_counter()
     typed = remove_zero_width(request.text).strip()
     detected = detect_language(typed)
-    text = masked_for_rasa(typed, request.sender, vault)
+    payload = picks.payload_for(request.sender, typed) if picks is not None else None
+    text = payload or masked_for_rasa(typed, request.sender, vault)
     lang = request.language or reply_language(detected)
     metadata: dict[str, Any] = {"channel": request.channel, "detected_language": detected}
     if request.language:
@@ -95,6 +99,8 @@ async def run_turn(
         return _canned(request, lang, status, started)
 
     messages = render_rasa_messages(raw)
+    if picks is not None:
+        picks.remember(request.sender, messages)
     if not messages:
         return _canned(request, lang, TurnStatus.NO_REPLY, started)
     result = TurnResult(request.sender, _answered_in(messages, lang), TurnStatus.OK, messages)

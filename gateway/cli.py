@@ -11,10 +11,36 @@ __all__ = ["main"]
 
 
 def _cmd_run(_args: argparse.Namespace) -> int:
+    from gateway.migrate import migrate_stores
     from gateway.settings import get_settings
     from gateway.supervisor import run_until_interrupted
+    from knowledge.migrations import MigrationError
 
-    return run_until_interrupted(get_settings())
+    settings = get_settings()
+    try:  # before anything starts, so a database newer than this release stops the run with one line
+        for result in migrate_stores(settings):
+            if result.changed:
+                print(result.describe())
+    except MigrationError as error:
+        print(error, file=sys.stderr)
+        return 1
+    return run_until_interrupted(settings)
+
+
+def _cmd_migrate(args: argparse.Namespace) -> int:
+    """Bring every configured store to this release's schema and say what was done (docs/runbook-database.md)."""
+    from gateway.migrate import migrate_stores
+    from gateway.settings import get_settings
+    from knowledge.migrations import MigrationError
+
+    try:
+        results = migrate_stores(get_settings())
+    except MigrationError as error:
+        print(error, file=sys.stderr)
+        return 1
+    for result in results:
+        print(json.dumps(result.to_dict()) if args.json else result.describe())
+    return 0
 
 
 def _cmd_eval_retrieval(args: argparse.Namespace) -> int:
@@ -167,6 +193,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", help="start Rasa and the gateway until Ctrl-C")
     run.set_defaults(handler=_cmd_run)
+
+    migrate = commands.add_parser(
+        "migrate", help="upgrade every store's database (catalogue, LINE queue, conversations) and print what was done"
+    )
+    migrate.add_argument("--json", action="store_true", help="one JSON object per store")
+    migrate.set_defaults(handler=_cmd_migrate)
 
     evaluate = commands.add_parser("eval", help="measure quality")
     eval_kinds = evaluate.add_subparsers(dest="kind", required=True)

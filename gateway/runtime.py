@@ -27,6 +27,7 @@ from channels.line.settings import LineSettings
 from channels.web.limits import ChatLimits
 from channels.web.sender_ids import SenderIds
 from conversation.degraded import CatalogueFallback
+from conversation.picks import TypedPicks
 from conversation.rasa_client import RasaClient
 from gateway.privacy import ActivityRecordingRasaClient, ConversationPrivacy, PurgeJob, Retention
 from gateway.revision_watcher import RevisionWatcher
@@ -71,6 +72,8 @@ class Runtime:
     rate_limiter: RateLimiter = field(default_factory=RateLimiter)
     # Typed national IDs behind the surrogates Rasa sees (conversation/turn.py); this process only.
     id_vault: IdVault = field(default_factory=IdVault)
+    # The services each conversation was just offered: a typed pick goes to Rasa as its quick reply.
+    typed_picks: TypedPicks | None = None
     _loaded: threading.Event = field(default_factory=threading.Event)
     _stopping: threading.Event = field(default_factory=threading.Event)
 
@@ -123,6 +126,7 @@ class Runtime:
             purge_job=purge_job,
             rate_limiter=limiter,
             id_vault=id_vault,
+            typed_picks=TypedPicks(catalogue),
         )
 
     # What the channels use (see their Protocols: ChatBackend, LineBackend).

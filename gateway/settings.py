@@ -12,11 +12,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import BaseModel, Field, SecretStr, model_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from channels.line.settings import LineSettings
 from channels.web.settings import WebSettings
+from gateway.rasa_endpoints import check_key_prefix, parse_lock_store_url, parse_tracker_store_url
 
 if TYPE_CHECKING:
     from actions.context import SearchThresholds
@@ -41,6 +42,31 @@ class RasaSettings(BaseModel):
     # Rasa's HTTP API token (`rasa run --auth-token`, sent as `?token=`): without it anyone reaching
     # the port reads trackers and injects events. Unset: generated once into secrets_dir (gateway/secrets.py).
     auth_token: SecretStr | None = None
+    # Rasa's stores (gateway/rasa_endpoints.py, docs/deploy.md). Empty: in memory, lost when Rasa restarts.
+    # tracker: postgresql://user:pw@host:5432/db, sqlite:///file.db or redis://user:pw@host:6379/0;
+    # lock (needed by several Rasa replicas): redis://... Secret because a URL may hold a password.
+    tracker_store_url: SecretStr = SecretStr("")
+    lock_store_url: SecretStr = SecretStr("")
+    redis_key_prefix: str = "citizenbot"  # before Rasa's "tracker:" / "lock:" keys; letters and digits
+    # Where the supervisor writes the effective endpoints file when a store is configured.
+    run_dir: Path = PROJECT_ROOT / "var" / "rasa"
+
+    @field_validator("tracker_store_url")
+    @classmethod
+    def _tracker_store_url(cls, value: SecretStr) -> SecretStr:
+        parse_tracker_store_url(value.get_secret_value())
+        return value
+
+    @field_validator("lock_store_url")
+    @classmethod
+    def _lock_store_url(cls, value: SecretStr) -> SecretStr:
+        parse_lock_store_url(value.get_secret_value())
+        return value
+
+    @field_validator("redis_key_prefix")
+    @classmethod
+    def _redis_key_prefix(cls, value: str) -> str:
+        return check_key_prefix(value)
 
 
 class GatewaySettings(BaseModel):
@@ -78,6 +104,12 @@ class SearchSettings(BaseModel):
     switch_score: float = Field(default=0.55, ge=0, le=1)
     ask_back_margin: float = Field(default=0.015, ge=0, le=1)
     ask_back_spread: float = Field(default=0.1, ge=0, le=1)
+    # A question that names a family only ("สอบถามเรื่องบัตรประชาชน": every word of it the best service's
+    # texts use, a sibling within ask_back_family_window uses too, and it says at most
+    # ask_back_family_extra other words) is asked back with the family (0 window: never). Chosen on
+    # the development sets (docs/adr/0007-retrieval-routing.md, "vague first questions").
+    ask_back_family_window: float = Field(default=0.3, ge=0, le=1)
+    ask_back_family_extra: int = Field(default=2, ge=0)
     # Topics the catalogue does not cover, with who handles them (knowledge/seed/referrals); a topic
     # scoring within referral_margin of the best service (or above it) makes the answer "not in the
     # catalogue: ask this agency". Chosen on the development questions by benchmarks/no_match_threshold.py.
@@ -119,6 +151,8 @@ class SearchSettings(BaseModel):
             self.ask_back_margin,
             self.ask_back_spread,
             referral_margin=self.referral_margin,
+            family_window=self.ask_back_family_window,
+            family_extra=self.ask_back_family_extra,
         )
 
 
@@ -203,7 +237,12 @@ class MaskingSettings(BaseModel):
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_prefix="CITIZENBOT_", env_nested_delimiter="__", env_file=".env", extra="ignore"
+        env_prefix="CITIZENBOT_",
+        env_nested_delimiter="__",
+        env_file=".env",
+        extra="ignore",
+        # An error names the setting but never echoes its value: store URLs and tokens hold secrets.
+        hide_input_in_errors=True,
     )
 
     environment: Literal["development", "test", "production"] = "development"

@@ -23,6 +23,7 @@ from urllib.parse import urlparse
 
 import httpx
 
+from gateway.rasa_endpoints import describe_stores, rasa_endpoints_file, store_environment
 from gateway.secrets import action_token, rasa_auth_token, with_secrets
 from gateway.settings import PROJECT_ROOT, Settings
 
@@ -103,6 +104,7 @@ def rasa_environment(settings: Settings) -> dict[str, str]:
     env["PYTHONPATH"] = str(PROJECT_ROOT) + os.pathsep + env.get("PYTHONPATH", "")
     env["CITIZENBOT_ACTION_ENDPOINT_URL"] = settings.gateway.action_url()
     env["CITIZENBOT_ACTION_TOKEN"] = action_token(settings)  # sent as X-Action-Token (bot/endpoints.yml)
+    env.update(store_environment(settings))  # store passwords, referenced as ${...} by the endpoints file
     for name, value in OFFLINE_ENVIRONMENT.items():
         env.setdefault(name, value)
     env.setdefault("RASA_TELEMETRY_ENABLED", "false")
@@ -112,7 +114,10 @@ def rasa_environment(settings: Settings) -> dict[str, str]:
 
 
 def rasa_command(settings: Settings) -> list[str]:
-    """Rasa's HTTP API behind a token, on loopback only: only the gateway on this machine talks to it."""
+    """Rasa's HTTP API behind a token, on loopback only: only the gateway on this machine talks to it.
+
+    With a tracker or lock store configured this (re)writes the effective endpoints file into
+    ``rasa.run_dir`` (gateway/rasa_endpoints.py)."""
     _host, port = _host_port(settings.rasa.url)
     return [
         str(settings.rasa.venv / "bin" / "rasa"),
@@ -120,7 +125,7 @@ def rasa_command(settings: Settings) -> list[str]:
         "--enable-api",
         "--auth-token", rasa_auth_token(settings),
         "--model", str(settings.rasa.model_path),
-        "--endpoints", str(PROJECT_ROOT / "bot" / "endpoints.yml"),
+        "--endpoints", str(rasa_endpoints_file(settings)),  # bot/endpoints.yml, plus the stores if set
         "--credentials", str(PROJECT_ROOT / "bot" / "credentials.yml"),
         "--interface", "127.0.0.1",
         "--port", str(port),
@@ -242,6 +247,7 @@ def run_until_interrupted(settings: Settings, startup_timeout: float = 300.0) ->
     started = time.monotonic()
     try:
         print(f">> starting Rasa on {settings.rasa.url} (log: {rasa.log_path})", flush=True)
+        print(f">> Rasa's {describe_stores(settings)}", flush=True)  # passwords masked
         rasa.start()
         print(f">> starting the gateway on http://{settings.gateway.host}:{settings.gateway.port}", flush=True)
         gateway.start()

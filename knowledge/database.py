@@ -3,8 +3,11 @@
 Every SQLite connection gets WAL (readers never block the writer), ``synchronous=NORMAL`` (durable
 in WAL mode up to the last commit that reached the log's checkpoint, with far fewer fsyncs than
 FULL) and a busy timeout (a write that meets another one waits instead of failing with "database is
-locked"). A server database (PostgreSQL) gets a connect timeout instead, so an unreachable one fails
-in seconds rather than after the operating system's TCP timeout.
+locked"). An in-memory SQLite database gets one shared connection, or each thread would see its
+own empty database. A server database (PostgreSQL) gets a connect timeout, so an unreachable one
+fails in seconds rather than after the operating system's TCP timeout, and a pool whose connections
+are checked before use (``pool_pre_ping``), so a restarted server or a dropped idle connection costs
+one reconnect instead of a failed request (docs/runbook-database.md).
 """
 
 from __future__ import annotations
@@ -14,18 +17,31 @@ from pathlib import Path
 from typing import Any, Literal
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.pool import StaticPool
 
 __all__ = [
     "CONNECT_TIMEOUT_SECONDS",
+    "POSTGRES_POOL_OPTIONS",
     "SQLITE_BUSY_TIMEOUT_MS",
     "apply_sqlite_pragmas",
     "create_store_engine",
+    "is_memory_sqlite",
     "store_fingerprint",
 ]
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 CONNECT_TIMEOUT_SECONDS = 10
+# Per engine (each store of each process has one): 5 kept open plus 10 in bursts, so a gateway
+# worker holds at most 15 connections per store; recycled after 30 minutes so a connection pooler
+# or firewall that drops idle connections never hands us a dead one (pre-ping checks anyway).
+POSTGRES_POOL_OPTIONS: dict[str, Any] = {
+    "pool_pre_ping": True,
+    "pool_size": 5,
+    "max_overflow": 10,
+    "pool_timeout": 30,
+    "pool_recycle": 1800,
+}
 
 
 def apply_sqlite_pragmas(
@@ -55,16 +71,31 @@ def create_store_engine(
     """An engine for a store URL: a SQLite file's folder is created and the pragmas set; a
     PostgreSQL connection times out after :data:`CONNECT_TIMEOUT_SECONDS`."""
     parsed = make_url(url)
-    connect_args: dict[str, Any] = {}
+    connect_args: dict[str, Any] = dict(engine_options.pop("connect_args", {}))
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
-        if database and database != ":memory:" and not database.startswith("file:"):
+        if is_memory_sqlite(parsed):
+            engine_options.setdefault("poolclass", StaticPool)
+            connect_args.setdefault("check_same_thread", False)
+        elif not database.startswith("file:"):
             Path(database).parent.mkdir(parents=True, exist_ok=True)
     elif parsed.get_backend_name() == "postgresql":
-        connect_args["connect_timeout"] = CONNECT_TIMEOUT_SECONDS
+        connect_args.setdefault("connect_timeout", CONNECT_TIMEOUT_SECONDS)
+        if "poolclass" not in engine_options:
+            for name, value in POSTGRES_POOL_OPTIONS.items():
+                engine_options.setdefault(name, value)
     engine = create_engine(url, future=True, connect_args=connect_args, **engine_options)
     apply_sqlite_pragmas(engine, foreign_keys=foreign_keys, synchronous=synchronous)
     return engine
+
+
+def is_memory_sqlite(url: str | URL) -> bool:
+    """True for a SQLite database that lives in one process's memory (tests): nothing else can see it."""
+    parsed = make_url(url) if isinstance(url, str) else url
+    if parsed.get_backend_name() != "sqlite":
+        return False
+    database = parsed.database or ""
+    return database in ("", ":memory:") or parsed.query.get("mode") == "memory"
 
 
 def store_fingerprint(url: str) -> str:

@@ -20,6 +20,7 @@ __all__ = [
     "NoMatch",
     "Route",
     "RoutingPolicy",
+    "alike",
     "offered_score",
     "referral_lead",
     "refers",
@@ -38,6 +39,10 @@ class RoutingPolicy:
     it, so the citizen chooses too (0 never). ``max_choices``: most candidates offered.
     ``referral_margin``: a topic outside the catalogue (:mod:`knowledge.referrals`) that scores within
     this of the best service, or above it, is the answer instead: the question is about that topic.
+    ``family_window``: a candidate within this of the best whose texts use every word of the question
+    the best's texts use (:func:`alike`) is a sibling the words do not tell apart, when the question
+    says at most ``family_extra`` other words: it names the family only ("สอบถามเรื่องบัตรประชาชน"),
+    so the citizen chooses among the family, up to ``depth`` of it (0 never).
     """
 
     min_score: float
@@ -46,10 +51,12 @@ class RoutingPolicy:
     depth: int = 5
     max_choices: int = 3
     referral_margin: float = 0.0
+    family_window: float = 0.0
+    family_extra: int = 2
 
     def __post_init__(self) -> None:
-        scores_ok = 0 <= self.min_score <= 1 and min(self.ask_margin, self.spread) >= 0
-        scores_ok = scores_ok and -1 <= self.referral_margin <= 1
+        scores_ok = 0 <= self.min_score <= 1 and min(self.ask_margin, self.spread, self.family_window) >= 0
+        scores_ok = scores_ok and -1 <= self.referral_margin <= 1 and self.family_extra >= 0
         if not scores_ok or self.depth < 2 or self.max_choices < 2:
             raise ValueError(f"unusable routing policy {self}")
 
@@ -64,9 +71,11 @@ class Answer:
 
 @dataclass(frozen=True)
 class AskBack:
-    """Two or more services fit about equally well: ask which one, best first."""
+    """Two or more services fit about equally well: ask which one, best first. ``family``: the
+    question's words name a family of siblings and nothing that picks one (:func:`alike`)."""
 
     candidates: list[ServiceMatch]
+    family: bool = False
 
 
 @dataclass(frozen=True)
@@ -87,17 +96,36 @@ def route(matches: Sequence[ServiceMatch], policy: RoutingPolicy, referral: Refe
     :meth:`CatalogueSearch.lookup` returns them."""
     nearest = matches[0] if matches else None
     topic = referral if referral is not None and referral.hit.score >= policy.min_score else None
+    referred = topic if topic is not None and refers(matches, topic, policy) else None
     if nearest is None or nearest.hit.score < policy.min_score:
-        return NoMatch(nearest, topic)
-    if topic is not None and refers(matches, topic, policy):
-        return NoMatch(nearest, topic)
+        # No service fits either: the topic is named as the answer only by the rule that names it
+        # otherwise (a neighbour in meaning is not the subject); else the plain "not covered".
+        return NoMatch(nearest, referred)
+    if referred is not None:
+        return NoMatch(nearest, referred)
     best, rest = matches[0], [m for m in matches[1:] if m.hit.score >= policy.min_score]
     close = [m for m in rest if best.hit.score - m.hit.score <= policy.ask_margin]
+    family = [m for m in rest if best.hit.score - m.hit.score <= policy.family_window and alike(best, m, policy)]
+    if family:
+        # The family the words name, and any other candidate too close to call, best first.
+        offered = [m for m in rest if any(m is f for f in family) or any(m is c for c in close)]
+        return AskBack([best, *offered][: policy.depth], family=True)
     if close:
         return AskBack([best, *close][: policy.max_choices])
     if rest and policy.spread > 0 and not stands_out(matches, lead=policy.spread, depth=policy.depth):
         return AskBack([best, *rest][: policy.max_choices])
     return Answer(best, rest)
+
+
+def alike(best: ServiceMatch, other: ServiceMatch, policy: RoutingPolicy) -> bool:
+    """Do the question's words fail to tell ``other`` from ``best``? Every word (or editor's phrase)
+    of it that the best's texts use, the other's use too, there is at least one such word, and the
+    question says at most ``policy.family_extra`` words the best's texts do not use: a question that
+    tells its situation ("the old house is far away, I don't want to go back to report moving out")
+    is answered by the search's best, even when its words are all common to the family."""
+    if best.words is None or other.words is None or not best.words:
+        return False
+    return best.other_words <= policy.family_extra and best.words <= other.words
 
 
 def referral_lead(matches: Sequence[ServiceMatch], topic: ReferralMatch) -> float:

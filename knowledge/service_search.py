@@ -8,6 +8,7 @@ the change: this process's editor API or another process such as the command lin
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import threading
@@ -22,6 +23,7 @@ from knowledge.schema import LifeEvent, Service
 from knowledge.search.index import HybridIndex
 from knowledge.search.passages import Passage, SearchHit
 from knowledge.search.persistence import write_json_atomically
+from knowledge.search.question_words import ServiceWords
 from knowledge.search.service_classifier import (
     ClassifierConfig,
     ClassifierTrainer,
@@ -49,6 +51,15 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 _META_FILE = "catalogue.json"
+
+
+def _digests(services: Mapping[str, Service]) -> dict[str, str]:
+    """What each service puts in the index, as a short digest: equal digests, equal passages."""
+    digests = {}
+    for sid, service in services.items():
+        texts = json.dumps([[p.field, p.lang, p.text] for p in passages_for(service)], ensure_ascii=False)
+        digests[sid] = hashlib.sha256(texts.encode("utf-8")).hexdigest()[:20]
+    return digests
 
 
 def passages_for(service: Service) -> list[Passage]:
@@ -135,8 +146,14 @@ class KeywordBoost:
 
 @dataclass(frozen=True)
 class ServiceMatch:
+    """``words``: the question's words (and editors' phrases found in it) that this service's own
+    texts use (:mod:`knowledge.search.question_words`); None when not known (a hand-made match).
+    ``other_words``: how many of the question's words they do not use."""
+
     service: Service
     hit: SearchHit
+    words: frozenset[str] | None = None
+    other_words: int = 0
 
 
 @dataclass(frozen=True)
@@ -194,6 +211,7 @@ class CatalogueSearch:
         self._index: HybridIndex | None = None
         self._services: dict[str, Service] = {}
         self._boost = KeywordBoost({})
+        self._words = ServiceWords()
         self.classifier_weight = classifier_weight
         self._text_vectors = TextVectors(embedder)
         self._trainer = ClassifierTrainer(self._text_vectors, classifier) if classifier is not None else None
@@ -204,7 +222,8 @@ class CatalogueSearch:
     # --- lifecycle ---------------------------------------------------------------
 
     def load_or_build(self) -> None:
-        """Load the saved index if it matches the store's revision, else rebuild and save it."""
+        """Load the saved index and re-embed only the services that changed since it was saved (a
+        restart after edits, a restored backup); build it whole when it is missing, damaged or foreign."""
         with self._lock:
             self._load_or_build(reuse_saved=True)
 
@@ -212,42 +231,65 @@ class CatalogueSearch:
         # The new index is built off to the side and swapped in whole: searches keep using the old one.
         revision = self.store.revision()
         services = {s.id: s for s in self.store.list_services()}
-        index = self._load_saved(revision) if reuse_saved else None
+        index = self._load_saved(revision, services) if reuse_saved else None
         if index is None:
             logger.info("building the search index for %d services", len(services))
             index = HybridIndex(self.embedder, spelling=self.spelling)
             docs = {sid: passages_for(s) for sid, s in services.items()}
             docs.update({doc_id: referral_passages(r) for doc_id, r in self.referrals.items()})
             index.upsert_many(docs)
-            self._save(index, revision)
+            self._save(index, revision, services)
         self._index, self._services, self.revision = index, services, revision
         self._boost = KeywordBoost(services, list(self.referrals.values()))
         self._retrain(services)
 
-    def _load_saved(self, revision: int) -> HybridIndex | None:
+    def _load_saved(self, revision: int, services: Mapping[str, Service]) -> HybridIndex | None:
+        """The saved index brought up to ``services``, or None to build it whole.
+
+        The meta file holds a digest of each service's passages as indexed, so what differs from the
+        store now is known without trusting revision numbers (a restored backup reuses them): those
+        services are embedded again, the rest is read from disk.
+        """
         meta_path = self.index_dir / _META_FILE
         if not meta_path.exists():
             return None
         try:
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            saved = meta.get("services")
             same_topics = meta.get("referrals") == self._referrals_fingerprint
-            same_store = meta.get("store") == store_fingerprint(self.store.url)
-            if meta.get("revision") != revision or not same_store or not same_topics:
+            if not isinstance(saved, dict):  # written before digests: only an exact match is usable
+                same_store = meta.get("store") == store_fingerprint(self.store.url)
+                saved = None if meta.get("revision") != revision or not same_store else _digests(services)
+            if saved is None or not same_topics:
                 logger.info("saved search index is stale; rebuilding")
                 return None
-            return HybridIndex.load(self.index_dir, self.embedder, self.spelling)
+            index = HybridIndex.load(self.index_dir, self.embedder, self.spelling)
         except Exception:  # a damaged or foreign index is rebuilt, never trusted
             logger.warning("saved search index unusable; rebuilding", exc_info=True)
             return None
+        digests = _digests(services)
+        updates = {sid: passages_for(services[sid]) for sid, digest in digests.items() if saved.get(sid) != digest}
+        updates.update({sid: [] for sid in saved if sid not in services})  # deleted since: out of the index
+        if updates:
+            logger.info("saved search index reused; %d changed services embedded again", len(updates))
+            index.upsert_many(updates)
+            self._save(index, revision, services)
+        elif meta.get("revision") != revision or meta.get("store") != store_fingerprint(self.store.url):
+            self._write_meta(revision, services)  # the same content under another revision or store
+        return index
 
-    def _save(self, index: HybridIndex, revision: int) -> None:
+    def _save(self, index: HybridIndex, revision: int, services: Mapping[str, Service]) -> None:
         self.index_dir.mkdir(parents=True, exist_ok=True)
         index.save(self.index_dir)
+        self._write_meta(revision, services)
+
+    def _write_meta(self, revision: int, services: Mapping[str, Service]) -> None:
         meta = {
             "revision": revision,
             "store": store_fingerprint(self.store.url),  # the URL may hold a password
             "embedder": self.embedder.name,
             "referrals": self._referrals_fingerprint,
+            "services": _digests(services),
         }
         write_json_atomically(self.index_dir / _META_FILE, meta)
 
@@ -288,11 +330,12 @@ class CatalogueSearch:
             self._services, self._boost = services, KeywordBoost(services, list(self.referrals.values()))
             self._retrain(services)
             self.revision = changes.revision
-            self._save(index, self.revision)
+            self._save(index, self.revision, services)
             return len(changes.services) + len(changes.removed)
 
     def _retrain(self, services: Mapping[str, Service]) -> None:
         """Have the classifier fitted on the catalogue as it now is, off this thread."""
+        self._words.forget(services)
         self._generation += 1
         if self._trainer is not None:
             self._trainer.request(self._generation, services)
@@ -331,12 +374,25 @@ class CatalogueSearch:
         if classifier is not None and self.classifier_weight > 0 and hits:
             probabilities = classifier.probabilities(spelled, self._text_vectors.query(spelled))
             hits = fuse_with_classifier(hits, probabilities, self.classifier_weight)
-        matches = [ServiceMatch(services[hit.doc_id], hit) for hit in hits[:k]]
+        top = [services[hit.doc_id] for hit in hits[:k]]
+        question = self._words.question(spelled)
+        used = self._words.used(question, top)
+        matches = [
+            ServiceMatch(service, hit, words, len(question.words - words))
+            for service, hit, words in zip(top, hits, used, strict=False)
+        ]
         referral = None
         if topic is not None:
             named = boost.bonus(topic.doc_id, _squash(spelled)) > 0
             referral = ReferralMatch(referrals[topic.doc_id], topic, lead=topic.score - best_service, named=named)
         return Lookup(matches, referral)
+
+    def words_used(self, query: str, candidates: Sequence[Service]) -> tuple[frozenset[str], list[frozenset[str]]]:
+        """The query's content words (spelling corrected as a search corrects it) and, for each of
+        ``candidates``, those words and editors' phrases in the query that its own texts use
+        (:mod:`knowledge.search.question_words`): what tells one offered service from the others."""
+        question = self._words.question(self._require_index().spell(query))
+        return question.words, self._words.used(question, candidates)
 
     def get(self, service_id: str) -> Service | None:
         return self._services.get(service_id)

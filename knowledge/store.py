@@ -1,6 +1,7 @@
 """The catalogue store: services in SQL, every change kept as a version.
 
-SQLite by default, any SQLAlchemy URL (PostgreSQL) in production. The current
+SQLite by default, PostgreSQL by URL in production (``postgresql+psycopg://``), through the same
+code; the tables come from migrations (knowledge/migrations). The current
 state of a service lives in ``services``; ``service_versions`` keeps each
 change with who made it, when, and which fields changed, so an editor can see
 the history and restore any earlier version.
@@ -31,6 +32,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 from knowledge.database import create_store_engine
+from knowledge.migrations.runner import upgrade
 from knowledge.schema import Service
 
 __all__ = [
@@ -144,7 +146,9 @@ class CatalogueStore:
         if self.engine.dialect.name == "sqlite":
             _sqlite_begin_immediate(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
-        _Base.metadata.create_all(self.engine)
+        # The schema comes from migrations (knowledge/migrations, ADR 0009), never create_all:
+        # a no-op when current, and a clear MigrationError when the database is newer than the code.
+        upgrade(self.engine, "catalogue")
 
     def close(self) -> None:
         self.engine.dispose()

@@ -64,6 +64,27 @@ def temporary_postgres_database(prefix: str = "citizenbot_test") -> Iterator[str
         admin.dispose()
 
 
+@contextmanager
+def postgres_schema(database_url: str, prefix: str = "t") -> Iterator[str]:
+    """A new schema in ``database_url`` (dropped afterwards); yields a URL whose connections use only it.
+
+    Tables from different tests of one session never meet: each test's stores see an empty database."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(database_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{name}"'))
+        url = make_url(database_url).update_query_dict({"options": f"-csearch_path={name}"})
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
+        admin.dispose()
+
+
 def redis_key_prefix() -> str:
     """A prefix of its own per session, so parallel runs never share keys on the one Redis."""
     require("Redis", REDIS_HOST, REDIS_PORT)

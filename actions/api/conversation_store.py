@@ -1,6 +1,7 @@
 """What conversations leave behind: hand-off requests for human agents, and ratings.
 
-SQL through SQLAlchemy (SQLite by default, any URL in settings). The agent inbox
+SQL through SQLAlchemy (SQLite by default, PostgreSQL by URL; the tables come from migrations in
+knowledge/migrations, ADR 0009, which must match the models below). The agent inbox
 that reads hand-off requests is a later piece; the requests are kept from now on.
 Texts are masked on write (national IDs, phones, e-mails: :mod:`nlu.pii`), whatever the caller
 passed: defence in depth behind the masking of what reaches Rasa.
@@ -13,9 +14,11 @@ import json
 from typing import Any
 
 from sqlalchemy import DateTime, Integer, String, Text, delete, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 
 from knowledge.database import create_store_engine
+from knowledge.migrations.runner import upgrade
 from nlu.pii import mask_deep, mask_pii
 
 __all__ = ["ActivityRecord", "ConversationStore", "FeedbackRecord", "HandoffRecord"]
@@ -73,7 +76,7 @@ class ConversationStore:
     def __init__(self, url: str) -> None:
         self.engine = create_store_engine(url)  # WAL, synchronous and busy timeout on SQLite
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
-        _Base.metadata.create_all(self.engine)
+        upgrade(self.engine, "conversations")  # migrations, never create_all (ADR 0009)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -136,8 +139,23 @@ class ConversationStore:
     # --- privacy: activity, export, erasure and retention (gateway.privacy) ------------------
 
     def touch(self, conversation_id: str, channel: str, now: dt.datetime | None = None) -> None:
-        """Record a turn of this conversation: created on the first, ``last_seen`` moved on every one."""
+        """Record a turn of this conversation: created on the first, ``last_seen`` moved on every one.
+
+        One upsert where the database has one, so two replicas answering a conversation's first
+        turns at once cannot both insert it (the loser would fail on the primary key)."""
         when = now or _now()
+        dialect = self.engine.dialect.name
+        if dialect in ("postgresql", "sqlite"):
+            insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+            statement = insert(ActivityRecord).values(
+                conversation_id=conversation_id, channel=channel, first_seen=when, last_seen=when
+            )
+            statement = statement.on_conflict_do_update(
+                index_elements=[ActivityRecord.conversation_id], set_={"last_seen": statement.excluded.last_seen}
+            )
+            with self._sessions.begin() as session:
+                session.execute(statement)
+            return
         with self._sessions.begin() as session:
             record = session.get(ActivityRecord, conversation_id)
             if record is None:

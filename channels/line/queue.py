@@ -14,8 +14,13 @@ is about to reply (or push), so a worker taking over an event after a crash know
 answer may already have gone out. Acknowledged rows drop their raw JSON (it holds what the
 citizen typed) and keep only the id, until the retention ends.
 
-SQLAlchemy Core on one table: SQLite now (the catalogue's file), PostgreSQL later. A claim is a
-compare-and-set ``UPDATE ... WHERE state/lease still as read``, so two workers never both win.
+SQLAlchemy Core on one table beside the catalogue (its SQLite file, or its PostgreSQL database),
+created by migrations (knowledge/migrations, ADR 0009). A claim is a compare-and-set ``UPDATE ...
+WHERE state/lease still as read``, so two workers never both win. On SQLite the claim's read and
+its updates run under the write lock (``BEGIN IMMEDIATE``); on PostgreSQL the read locks the rows it
+picks with ``FOR UPDATE SKIP LOCKED``, so replicas claiming at once take different events instead
+of queueing behind each other's row locks. A redelivered event is an ``INSERT ... ON CONFLICT DO
+NOTHING`` on the unique event id, which holds across replicas.
 """
 
 from __future__ import annotations
@@ -26,7 +31,6 @@ import time
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Literal
 
 from sqlalchemy import (
@@ -39,7 +43,6 @@ from sqlalchemy import (
     Table,
     Text,
     and_,
-    create_engine,
     delete,
     event,
     func,
@@ -48,11 +51,12 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.pool import StaticPool
 
-from knowledge.database import apply_sqlite_pragmas
+from knowledge.database import create_store_engine
+from knowledge.migrations.runner import upgrade
 
 __all__ = ["EventQueue", "Job", "Stage", "chat_key"]
 
@@ -112,7 +116,7 @@ class EventQueue:
 
     def __init__(self, url: str, retention_seconds: float = 7 * 86400, clock: Callable[[], float] = time.time):
         self._engine = _engine(url)
-        _metadata.create_all(self._engine)
+        upgrade(self._engine, "line_queue")  # migrations, never create_all (ADR 0009)
         self.retention_seconds = retention_seconds
         self._clock = clock
 
@@ -141,12 +145,22 @@ class EventQueue:
             }
             try:
                 with self._engine.begin() as connection:
-                    connection.execute(insert(queued_events).values(**row))
-            except IntegrityError:
-                stored.append(False)
-            else:
-                stored.append(True)
+                    inserted = connection.execute(self._insert_once().values(**row)).first() is not None
+            except IntegrityError:  # a database without ON CONFLICT: the unique event id refused it
+                inserted = False
+            stored.append(inserted)
         return stored
+
+    def _insert_once(self) -> Any:
+        """An insert that skips an event id already stored (no row returned) rather than failing the transaction."""
+        dialect = self._engine.dialect.name
+        if dialect == "postgresql":
+            statement: Any = postgresql.insert(queued_events).on_conflict_do_nothing(index_elements=["event_id"])
+        elif dialect == "sqlite":
+            statement = sqlite.insert(queued_events).on_conflict_do_nothing(index_elements=["event_id"])
+        else:
+            statement = insert(queued_events)
+        return statement.returning(queued_events.c.seq)
 
     # --- the worker side ---------------------------------------------------------------
 
@@ -162,10 +176,13 @@ class EventQueue:
         )
         free = or_(q.c.state == "pending", and_(q.c.state == "working", q.c.lease_until < now))
         claimed: list[Job] = []
+        candidates = select(q).where(q.c.state != "done", free, head_of_chat).order_by(q.c.seq).limit(limit)
+        if self._engine.dialect.name == "postgresql":
+            # Rows another replica is claiming right now are skipped, not waited for; the compare-and-set
+            # below stays the guarantee (SQLite needs no lock here: BEGIN IMMEDIATE serialises claims).
+            candidates = candidates.with_for_update(skip_locked=True, of=q)
         with self._engine.begin() as connection:
-            rows = connection.execute(
-                select(q).where(q.c.state != "done", free, head_of_chat).order_by(q.c.seq).limit(limit)
-            ).all()
+            rows = connection.execute(candidates).all()
             for row in rows:
                 won = connection.execute(
                     update(q)
@@ -282,18 +299,11 @@ def _still_held(job: Job, owner: str) -> tuple[Any, ...]:
 
 
 def _engine(url: str) -> Engine:
-    kwargs: dict[str, Any] = {}
-    if url.startswith("sqlite"):
-        if ":memory:" in url or url in ("sqlite://", "sqlite:///"):
-            # One shared connection, or each thread would see its own empty database.
-            kwargs = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
-        else:
-            Path(url.split("///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, **kwargs)
+    # The one helper every store uses: on SQLite WAL (shared with the catalogue in the same file),
+    # synchronous=FULL so an event we said 200 for survives even a power cut, the busy timeout, and
+    # one shared connection for an in-memory database; on PostgreSQL the pool with pre-ping.
+    engine = create_store_engine(url, synchronous="FULL")
     if engine.dialect.name == "sqlite":
-        # WAL (shared with the catalogue in the same file), synchronous=FULL so an event we said 200
-        # for survives even a power cut, and the busy timeout: the one helper every store uses.
-        apply_sqlite_pragmas(engine, synchronous="FULL")
         _immediate_writes(engine)
     return engine
 

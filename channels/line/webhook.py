@@ -24,6 +24,7 @@ from actions.api.id_vault import IdVault
 from channels.line.settings import LineSettings
 from channels.line.signature import signature_is_valid
 from conversation.degraded import CatalogueFallback
+from conversation.picks import TypedPicks
 from conversation.rasa_client import RasaClient
 from conversation.turn import run_turn
 from http_api.deps import app_runtime
@@ -71,6 +72,11 @@ class LineBackend(Protocol):
     @property
     def id_vault(self) -> IdVault:
         """Where the turn keeps typed national IDs for the status form (conversation/turn.py)."""
+        ...
+
+    @property
+    def typed_picks(self) -> TypedPicks | None:
+        """What each conversation was just offered, so a typed pick goes to Rasa as its quick reply."""
         ...
 
     @property
@@ -125,7 +131,7 @@ class LineChannel:
             fallback=backend.fallback,
             user_limit=UserLimit(backend.rate_limiter, limit),
             on_unfollow=backend.unfollow_eraser,
-            turn=functools.partial(run_turn, vault=backend.id_vault),
+            turn=functools.partial(run_turn, vault=backend.id_vault, picks=backend.typed_picks),
         )
         worker = QueueWorker(queue, handler.handle_raw, line.queue)
         worker.start()  # events a stopped process left behind are answered now

@@ -21,6 +21,7 @@ from actions.api.id_vault import IdVault
 from channels.web.limits import ChatLimits, check_client, check_conversation
 from channels.web.sender_ids import SenderIds
 from conversation.degraded import CatalogueFallback
+from conversation.picks import TypedPicks
 from conversation.rasa_client import RasaClient
 from conversation.turn import TurnRequest, run_turn
 from http_api.body import parse_json_body
@@ -56,6 +57,9 @@ class ChatBackend(Protocol):
 
     @property
     def id_vault(self) -> IdVault: ...
+
+    @property
+    def typed_picks(self) -> TypedPicks | None: ...
 
 
 ChatBackendDep = Annotated[ChatBackend, Depends(app_runtime)]
@@ -123,5 +127,5 @@ async def chat(request: Request, runtime: ChatBackendDep) -> ChatResponse:
         )
     client = senders.client_key(client_address(request, runtime.chat_limits.trust_forwarded_for))
     turn = TurnRequest(senders.rasa_sender(sender), parsed.text, "web", parsed.language, client=client)
-    result = await run_turn(turn, runtime.rasa, runtime.fallback, runtime.id_vault)
+    result = await run_turn(turn, runtime.rasa, runtime.fallback, runtime.id_vault, runtime.typed_picks)
     return ChatResponse(sender=sender, language=result.language, status=result.status.value, messages=result.messages)

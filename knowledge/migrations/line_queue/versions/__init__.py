@@ -1,0 +1,1 @@
+"""The line_queue store's revisions, oldest first (see docs/adr/0009-migrations.md)."""

@@ -1,0 +1,434 @@
+"""Rasa's tracker and lock store from settings (gateway/rasa_endpoints.py): the endpoints file the
+supervisor hands ``rasa run`` for each kind of URL, bad URLs refused at start-up without echoing a
+password, Rasa's own loader reading the file, and a real Rasa on PostgreSQL and Redis that keeps a
+conversation's context across kill -9."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import signal
+import subprocess
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+import pytest
+import yaml
+from pydantic import ValidationError
+
+from gateway.rasa_endpoints import (
+    BOT_ENDPOINTS,
+    ERASABLE_SQL_TRACKER_STORE,
+    LOCK_STORE_PASSWORD_VARIABLE,
+    TRACKER_STORE_PASSWORD_VARIABLE,
+    describe_stores,
+    endpoints_text,
+    rasa_endpoints_file,
+)
+from gateway.settings import PROJECT_ROOT, RasaSettings, Settings
+from gateway.supervisor import rasa_command, rasa_environment
+from tests.support import make_settings, wait_until
+
+PASSWORD = "s3cret-pa$$word"  # a test value: the point is that it never appears on disk or in errors
+QUOTED_PASSWORD = "s3cret-pa%24%24word"
+RASA_PYTHON = PROJECT_ROOT / ".venv-rasa" / "bin" / "python"
+
+
+def _with_stores(tmp: Path, **rasa: object) -> Settings:
+    """Test settings with the given ``rasa.*`` store settings, validated as the environment's would be."""
+    settings = make_settings(tmp)
+    fields = {**settings.rasa.model_dump(), "run_dir": tmp / "rasa-run", **rasa}
+    settings.rasa = RasaSettings.model_validate(fields)
+    return settings
+
+
+def _effective(settings: Settings) -> dict:
+    text = endpoints_text(settings)
+    assert text is not None
+    assert PASSWORD not in text and QUOTED_PASSWORD not in text
+    return yaml.safe_load(text)
+
+
+def _bot_endpoints() -> dict:
+    return yaml.safe_load(BOT_ENDPOINTS.read_text(encoding="utf-8"))
+
+
+# --- the default: in memory, bot/endpoints.yml as it is ------------------------------------------
+
+
+def test_without_stores_rasa_reads_bot_endpoints_itself_and_nothing_is_written(tmp_path: Path):
+    settings = _with_stores(tmp_path)
+    command = rasa_command(settings)
+    assert command[command.index("--endpoints") + 1] == str(BOT_ENDPOINTS)
+    assert not (tmp_path / "rasa-run").exists()
+    env = rasa_environment(settings)
+    assert TRACKER_STORE_PASSWORD_VARIABLE not in env and LOCK_STORE_PASSWORD_VARIABLE not in env
+    assert describe_stores(settings) == "tracker store in memory, lock store in memory"
+
+
+def test_the_stores_come_from_the_environment(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("CITIZENBOT_RASA__TRACKER_STORE_URL", "redis://127.0.0.1:6379/3")
+    monkeypatch.setenv("CITIZENBOT_RASA__LOCK_STORE_URL", "redis://127.0.0.1:6379/4")
+    monkeypatch.setenv("CITIZENBOT_RASA__REDIS_KEY_PREFIX", "province7")
+    rasa = Settings(_env_file=None).rasa  # type: ignore[call-arg]
+    assert rasa.tracker_store_url.get_secret_value() == "redis://127.0.0.1:6379/3"
+    assert rasa.lock_store_url.get_secret_value() == "redis://127.0.0.1:6379/4"
+    assert rasa.redis_key_prefix == "province7"
+
+
+# --- each kind of URL ----------------------------------------------------------------------------
+
+
+def test_postgresql_tracker_store_keeps_the_password_out_of_the_file(tmp_path: Path):
+    url = f"postgresql+psycopg://rasa:{QUOTED_PASSWORD}@db.internal:5433/rasa_trackers?sslmode=require"
+    settings = _with_stores(tmp_path, tracker_store_url=url)
+    effective = _effective(settings)
+    assert effective["tracker_store"] == {
+        "type": ERASABLE_SQL_TRACKER_STORE,
+        "dialect": "postgresql",  # psycopg2, which Rasa's environment has, whatever driver the URL names
+        "url": "db.internal",
+        "port": 5433,
+        "db": "rasa_trackers",
+        "username": "rasa",
+        "password": "${" + TRACKER_STORE_PASSWORD_VARIABLE + "}",
+        "query": {"sslmode": "require"},
+    }
+    assert "lock_store" not in effective
+    # The action endpoint and its token header are bot/endpoints.yml's, untouched.
+    assert effective["action_endpoint"] == _bot_endpoints()["action_endpoint"]
+    assert effective["action_endpoint"]["headers"]["X-Action-Token"] == "${CITIZENBOT_ACTION_TOKEN}"
+    assert rasa_environment(settings)[TRACKER_STORE_PASSWORD_VARIABLE] == PASSWORD
+    command = rasa_command(settings)
+    written = Path(command[command.index("--endpoints") + 1])
+    assert written == tmp_path / "rasa-run" / "endpoints.yml"
+    assert yaml.safe_load(written.read_text(encoding="utf-8")) == effective
+    assert not any(PASSWORD in part or QUOTED_PASSWORD in part for part in command)
+    assert describe_stores(settings) == (
+        "tracker store postgresql://rasa:***@db.internal:5433/rasa_trackers?sslmode=require, lock store in memory"
+    )
+
+
+def test_postgresql_without_password_or_port(tmp_path: Path):
+    effective = _effective(_with_stores(tmp_path, tracker_store_url="postgresql://postgres@127.0.0.1/rasa"))
+    assert effective["tracker_store"] == {
+        "type": ERASABLE_SQL_TRACKER_STORE,
+        "dialect": "postgresql",
+        "url": "127.0.0.1",
+        "db": "rasa",
+        "username": "postgres",
+    }
+    assert TRACKER_STORE_PASSWORD_VARIABLE not in rasa_environment(_with_stores(tmp_path))
+
+
+@pytest.mark.parametrize(
+    ("url", "db"),
+    [
+        ("sqlite:///var/rasa/trackers.db", "var/rasa/trackers.db"),
+        ("sqlite:////srv/rasa/trackers.db", "/srv/rasa/trackers.db"),
+    ],
+)
+def test_sqlite_tracker_store_relative_to_the_project_or_absolute(tmp_path: Path, url: str, db: str):
+    assert _effective(_with_stores(tmp_path, tracker_store_url=url))["tracker_store"] == {
+        "type": ERASABLE_SQL_TRACKER_STORE,
+        "dialect": "sqlite",
+        "db": db,
+    }
+
+
+def test_redis_tracker_store_expires_idle_conversations_after_the_retention_period(tmp_path: Path):
+    settings = _with_stores(
+        tmp_path, tracker_store_url=f"rediss://bot:{QUOTED_PASSWORD}@cache:6380", redis_key_prefix="province7"
+    )
+    assert _effective(settings)["tracker_store"] == {
+        "type": "redis",
+        "url": "cache",
+        "port": 6380,
+        "db": 0,  # Rasa's default for the tracker store
+        "username": "bot",
+        "password": "${" + TRACKER_STORE_PASSWORD_VARIABLE + "}",
+        "key_prefix": "province7",
+        "use_ssl": True,
+        "record_exp": settings.privacy.conversation_days * 86_400,
+    }
+    assert rasa_environment(settings)[TRACKER_STORE_PASSWORD_VARIABLE] == PASSWORD
+
+
+def test_redis_lock_store_defaults_to_database_1_and_takes_its_own_password(tmp_path: Path):
+    settings = _with_stores(tmp_path, lock_store_url=f"redis://:{QUOTED_PASSWORD}@127.0.0.1")
+    effective = _effective(settings)
+    assert effective["lock_store"] == {
+        "type": "redis",
+        "url": "127.0.0.1",
+        "port": 6379,
+        "db": 1,
+        "password": "${" + LOCK_STORE_PASSWORD_VARIABLE + "}",
+        "key_prefix": "citizenbot",
+    }
+    assert "tracker_store" not in effective
+    env = rasa_environment(settings)
+    assert env[LOCK_STORE_PASSWORD_VARIABLE] == PASSWORD and TRACKER_STORE_PASSWORD_VARIABLE not in env
+    assert describe_stores(settings) == "tracker store in memory, lock store redis://:***@127.0.0.1"
+
+
+def test_both_stores_on_one_redis_database(tmp_path: Path):
+    effective = _effective(
+        _with_stores(tmp_path, tracker_store_url="redis://127.0.0.1:6379/5", lock_store_url="redis://127.0.0.1:6379/5")
+    )
+    assert effective["tracker_store"]["db"] == effective["lock_store"]["db"] == 5
+    # Rasa adds "tracker:" and "lock:" after the prefix, so the two never share a key.
+    assert effective["tracker_store"]["key_prefix"] == effective["lock_store"]["key_prefix"] == "citizenbot"
+
+
+def test_a_store_section_in_bot_endpoints_and_a_setting_conflict(tmp_path: Path):
+    own = tmp_path / "endpoints.yml"
+    own.write_text(BOT_ENDPOINTS.read_text(encoding="utf-8") + "\ntracker_store:\n  type: redis\n", encoding="utf-8")
+    settings = _with_stores(tmp_path, tracker_store_url="redis://127.0.0.1")
+    with pytest.raises(ValueError, match="own tracker_store section"):
+        rasa_endpoints_file(settings, own)
+
+
+# --- bad input: a clear error at start-up, never the password ------------------------------------
+
+BAD_URLS = [
+    ("tracker_store_url", f"mysql://rasa:{PASSWORD}@db/rasa", "unsupported scheme 'mysql'"),
+    ("tracker_store_url", f"mongodb://rasa:{PASSWORD}@db/rasa", "use one of postgresql://, sqlite://, redis://"),
+    ("tracker_store_url", "db.internal:5432/rasa", "must be a URL"),
+    ("tracker_store_url", f"postgresql://rasa:{PASSWORD}@db:54x2/rasa", "port must be a number"),
+    ("tracker_store_url", f"postgresql://rasa:{PASSWORD}@db:99999/rasa", "port must be a number"),
+    ("tracker_store_url", f"postgresql://rasa:{PASSWORD}/rasa", "port must be a number"),  # no "@host"
+    ("tracker_store_url", f"redis://:pass/{PASSWORD}@cache/0", "port must be a number"),  # "/" unencoded
+    ("tracker_store_url", f"postgresql://rasa:{PASSWORD}@db:5432", "name the database"),
+    ("tracker_store_url", f"postgresql://rasa:{PASSWORD}@db/rasa/extra", "name the database"),
+    ("tracker_store_url", f"postgresql://rasa:{PASSWORD}@[::1/rasa", "malformed URL"),
+    ("tracker_store_url", f"postgresql://rasa:{PASSWORD}@db/rasa?sslmode", "malformed query string"),
+    ("tracker_store_url", "sqlite://", "sqlite:///relative.db"),
+    ("tracker_store_url", f"redis://:{PASSWORD}@cache:6379/zero", "Redis database is a number"),
+    ("tracker_store_url", f"redis://:{PASSWORD}@:6379/0", "name the Redis host"),
+    ("tracker_store_url", f"redis://:{PASSWORD}@cache/0?ssl=true", "take no query options"),
+    ("lock_store_url", f"postgresql://rasa:{PASSWORD}@db/rasa", "lock store is Redis only"),
+    ("lock_store_url", "memory://", "lock store is Redis only"),
+    ("lock_store_url", f"redis://:{PASSWORD}@cache:0", "port must be a number"),
+    ("redis_key_prefix", "citizenbot-test:", "letters and digits only"),
+    ("redis_key_prefix", "", "letters and digits only"),
+]
+
+
+@pytest.mark.parametrize(("setting", "value", "message"), BAD_URLS)
+def test_bad_store_settings_fail_validation_clearly_and_never_echo_a_password(
+    tmp_path: Path, setting: str, value: str, message: str
+):
+    with pytest.raises(ValidationError) as raised:
+        Settings.model_validate({"rasa": {setting: value}})
+    error = str(raised.value)
+    assert f"rasa.{setting}" in error and message in error, error
+    assert PASSWORD not in error and QUOTED_PASSWORD not in error, error
+
+
+# --- Rasa's own loader reads what we write -------------------------------------------------------
+
+_READ_ENDPOINTS = """
+import json, sys
+from rasa.core.tracker_store import TrackerStore
+from rasa.core.utils import AvailableEndpoints
+found = {}
+for path in sys.argv[1:]:
+    endpoints = AvailableEndpoints.read_endpoints(path)
+    found[path] = {
+        name: None if config is None else {"type": config.type, "url": config.url, **config.kwargs}
+        for name, config in (("tracker_store", endpoints.tracker_store), ("lock_store", endpoints.lock_store))
+    }
+    found[path]["action_headers"] = endpoints.action.headers
+    if endpoints.tracker_store.kwargs.get("dialect") == "sqlite":  # connects to nothing but a file
+        found[path]["class"] = type(TrackerStore.create(endpoints.tracker_store)).__name__
+print(json.dumps(found))
+"""
+
+
+@pytest.mark.slow
+def test_rasa_reads_the_written_endpoints_with_passwords_from_its_environment(tmp_path: Path):
+    if not RASA_PYTHON.exists():
+        pytest.skip(f"Rasa's environment is missing ({RASA_PYTHON}); run `make setup`")
+    postgres = _with_stores(
+        tmp_path / "pg",
+        tracker_store_url=f"postgresql://rasa:{QUOTED_PASSWORD}@127.0.0.1:5432/rasa",
+        lock_store_url=f"redis://:{QUOTED_PASSWORD}x@127.0.0.1:6379/2",
+    )
+    redis = _with_stores(tmp_path / "redis", tracker_store_url="redis://127.0.0.1:6379")
+    sqlite = _with_stores(tmp_path / "sqlite", tracker_store_url=f"sqlite:///{tmp_path / 'trackers.db'}")
+    files = [rasa_endpoints_file(postgres), rasa_endpoints_file(redis), rasa_endpoints_file(sqlite)]
+    env = {**rasa_environment(postgres), "CITIZENBOT_LOCK_STORE_PASSWORD": PASSWORD + "x"}
+    done = subprocess.run(
+        [str(RASA_PYTHON), "-W", "ignore", "-c", _READ_ENDPOINTS, *map(str, files)],
+        env=env,
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    pg, rd = found[str(files[0])], found[str(files[1])]
+    assert pg["tracker_store"] == {
+        "type": ERASABLE_SQL_TRACKER_STORE,
+        "url": "127.0.0.1",
+        "dialect": "postgresql",
+        "port": 5432,
+        "db": "rasa",
+        "username": "rasa",
+        "password": PASSWORD,
+    }
+    assert pg["lock_store"] == {
+        "type": "redis",
+        "url": "127.0.0.1",
+        "port": 6379,
+        "db": 2,
+        "password": PASSWORD + "x",
+        "key_prefix": "citizenbot",
+    }
+    assert pg["action_headers"] == {"X-Action-Token": env["CITIZENBOT_ACTION_TOKEN"]}
+    assert rd["tracker_store"]["type"] == "redis" and rd["tracker_store"]["record_exp"] == 30 * 86_400
+    assert rd["lock_store"] is None
+    # The erasable SQL store is found (Rasa would fall back to memory, with only a warning, if not).
+    assert found[str(files[2])]["class"] == "ErasableSQLTrackerStore"
+    assert (tmp_path / "trackers.db").exists()
+
+
+# --- a real Rasa on PostgreSQL and Redis: context survives kill -9 -------------------------------
+
+RASA_STARTUP_SECONDS = 300  # as tests/conftest.py allows
+
+
+def _text(reply: dict) -> str:
+    return "\n".join(m.get("text") or "" for m in reply["messages"])
+
+
+@pytest.mark.rasa
+@pytest.mark.slow
+def test_conversation_context_survives_a_rasa_restart_with_shared_stores(
+    trained_model: Path, postgres_url: str, redis_url: str, redis_prefix: str, tmp_path: Path
+):
+    """PostgreSQL tracker store and Redis lock store: Rasa killed with -9 and started again answers
+    the follow-up for the service the conversation was about."""
+    import redis as redis_client
+    import sqlalchemy
+    import uvicorn
+
+    from conversation.rasa_client import RasaClient
+    from gateway.app import create_app
+    from gateway.supervisor import ManagedProcess
+    from tests.support import LiveStack, ThreadedServer
+
+    prefix = re.sub(r"[^A-Za-z0-9]", "", redis_prefix)
+    settings = make_settings(tmp_path, prebuilt_catalogue=True)
+    rasa_fields = {
+        **settings.rasa.model_dump(),
+        # The suite's own URL, driver and all: the tracker store goes through Rasa's psycopg2.
+        "tracker_store_url": postgres_url,
+        "lock_store_url": f"{redis_url}/1",
+        "redis_key_prefix": prefix,
+        "run_dir": tmp_path / "rasa-run",
+    }
+    settings.rasa = RasaSettings.model_validate(rasa_fields)
+    locks = redis_client.Redis.from_url(f"{redis_url}/1")
+    engine = sqlalchemy.create_engine(postgres_url)
+    rasa = ManagedProcess("rasa", rasa_command(settings), rasa_environment(settings), tmp_path / "rasa.log")
+    began = time.monotonic()
+    rasa.start()  # loads its model while the gateway loads its catalogue
+    app = create_app(settings)
+    server = ThreadedServer(
+        uvicorn.Config(app, host="127.0.0.1", port=settings.gateway.port, log_level="warning", lifespan="on")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    stack = LiveStack(settings, f"http://127.0.0.1:{settings.gateway.port}", app.state, rasa)
+    health = f"{stack.base_url}/health"
+
+    def rasa_ready(everything: bool = False) -> bool:
+        """Rasa serving its model, as the gateway sees it (and, with ``everything``, the catalogue too)."""
+        try:
+            response = httpx.get(health, timeout=5)
+            return response.status_code == 200 if everything else bool(response.json()["rasa"]["ready"])
+        except (httpx.HTTPError, ValueError, KeyError):
+            return False
+
+    def stored_events(sender: str) -> int:
+        with engine.connect() as connection:
+            query = sqlalchemy.text("SELECT count(*) FROM events WHERE sender_id = :sender")
+            return int(connection.execute(query, {"sender": sender}).scalar_one())
+
+    def fail_with_log(message: str) -> None:
+        log = (tmp_path / "rasa.log").read_text(errors="replace")[-4000:]
+        pytest.fail(f"{message}; rasa log tail:\n{log}")
+
+    try:
+        if not wait_until(lambda: rasa.running and rasa_ready(everything=True), timeout=RASA_STARTUP_SECONDS):
+            fail_with_log(f"stack not ready in {RASA_STARTUP_SECONDS} s")
+        ready_after = time.monotonic() - began
+        conversation = f"stores-{uuid.uuid4().hex[:8]}"
+        first = stack.chat(conversation, "How do I renew my passport?")
+        assert "passport-renewal" in [m["card"]["service_id"] for m in first["messages"] if m["type"] == "card"]
+        sender = stack.rasa_sender(conversation)
+
+        # Rasa takes turns through the Redis lock: while another holder's ticket is unexpired, it waits.
+        lock_key = f"{prefix}:lock:{sender}"
+        held = {"conversation_id": sender, "tickets": [json.dumps({"number": 5, "expires": time.time() + 1.5})]}
+        locks.set(lock_key, json.dumps(held))
+        started = time.monotonic()
+        waited = _text(stack.chat(conversation, "how long does it take?"))
+        assert time.monotonic() - started >= 1.0, "Rasa did not wait for the lock held in Redis"
+        assert "passport" in waited.lower(), waited
+        assert wait_until(lambda: not locks.exists(lock_key), timeout=5), "Rasa left its lock behind"
+
+        # The conversation is in PostgreSQL, not only in Rasa's memory.
+        stored = stored_events(sender)
+        assert stored > 0
+
+        assert rasa.process is not None
+        os.killpg(rasa.process.pid, signal.SIGKILL)
+        killed_at = time.monotonic()
+        rasa.process.wait(10)
+        assert wait_until(lambda: not rasa_ready(), timeout=30)
+        rasa.start()
+        if not wait_until(lambda: rasa.running and rasa_ready(), timeout=RASA_STARTUP_SECONDS):
+            fail_with_log("Rasa did not come back after kill -9")
+        back_after = time.monotonic() - killed_at
+        print(f"stack ready in {ready_after:.0f} s; Rasa serving again {back_after:.0f} s after kill -9")
+
+        follow_up = stack.chat(conversation, "and how much does it cost?")
+        assert follow_up["status"] == "ok", follow_up
+        cost = _text(follow_up)
+        # Answered for the passport, not "which service?": the slot came back from PostgreSQL.
+        assert "Fees:" in cost and "passport" in cost.lower(), cost
+
+        # Erasure (gateway/privacy.py) empties the tracker, and deletes the rows from PostgreSQL.
+        privacy_rasa = RasaClient(settings.rasa.url, 30, auth_token=settings.rasa.auth_token.get_secret_value())
+
+        async def erase() -> list:
+            try:
+                await privacy_rasa.erase_tracker(sender)
+                return (await privacy_rasa.tracker(sender)).get("events") or []
+            finally:
+                await privacy_rasa.aclose()
+
+        left = asyncio.run(erase())
+        assert not [e for e in left if e["event"] in ("user", "bot")], left
+        # What is left is at most the fresh session Rasa started on reading the empty tracker.
+        assert stored_events(sender) <= len(left) < stored
+    finally:
+        engine.dispose()
+        rasa.stop()
+        server.should_exit = True
+        thread.join(15)
+        for db in (0, 1):
+            client = redis_client.Redis.from_url(f"{redis_url}/{db}")
+            keys = list(client.scan_iter(f"{prefix}:*"))
+            if keys:
+                client.delete(*keys)
+            client.close()
+        locks.close()
