@@ -286,7 +286,7 @@ def test_outside_the_catalogue_the_reply_is_honest_with_no_card(catalogue):
 
 
 def test_related_services_and_life_event_lists_pick_a_service_exactly(catalogue):
-    _, messages = run(ActionAnswerService(catalogue, THRESHOLDS), tracker("ทำบัตรประชาชนใหม่ที่ไหน"))
+    _, messages = run(ActionAnswerService(catalogue, THRESHOLDS), tracker("บัตรประชาชนหายทำใหม่ที่ไหน"))
     related = next(m for m in messages if m.get("text") == "บริการที่อาจเกี่ยวข้อง")
     assert all(b["payload"].startswith('/ask_service{"service":"id-card-') for b in related["buttons"])
     picked = tracker(

@@ -73,7 +73,7 @@ def test_an_english_question_gets_the_english_answer(closed_port_url, fallback):
 
 
 def test_a_rasa_that_never_answers_is_degraded_too(silent_rasa, fallback):
-    result = turn(silent_rasa, "ทำพาสปอร์ตที่ไหน", fallback, timeout_seconds=0.3)
+    result = turn(silent_rasa, "ทำพาสปอร์ตครั้งแรกที่ไหน", fallback, timeout_seconds=0.3)
     assert result.status == TurnStatus.DEGRADED
     assert cards(result)
 
