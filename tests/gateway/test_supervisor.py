@@ -61,11 +61,39 @@ def test_keep_alive_restarts_a_killed_process_after_the_delay(tmp_path: Path):
         child.stop(2)
 
 
+RASA_READS_ITS_ARGUMENTS = """
+import json, sys
+from rasa.__main__ import create_argument_parser
+args = create_argument_parser().parse_args(sys.argv[1:])
+print(json.dumps({"auth_token": args.auth_token, "port": args.port, "interface": args.interface}))
+"""
+
+
+def test_rasa_reads_a_token_that_starts_with_a_dash_as_the_token(tmp_path: Path):
+    """One generated token in 64 starts with "-": Rasa took it for an option and refused to start."""
+    import json
+    import subprocess
+
+    from pydantic import SecretStr
+
+    settings = make_settings(tmp_path)
+    settings.rasa.auth_token = SecretStr("-Xk3" + "a" * 40)
+    command = rasa_command(settings)
+    assert command[1:3] == ["-m", "nlu.rasa_server"]  # Rasa with the action-response fix
+    run = subprocess.run(
+        [command[0], "-W", "ignore", "-c", RASA_READS_ITS_ARGUMENTS, *command[3:]],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr[-2000:]
+    parsed = json.loads(run.stdout.strip().splitlines()[-1])
+    assert parsed["auth_token"] == "-Xk3" + "a" * 40 and parsed["interface"] == "127.0.0.1"
+
+
 def test_rasa_gets_its_token_and_listens_on_loopback_only(tmp_path: Path):
     settings = make_settings(tmp_path)
     settings.rasa.url = "http://rasa.internal:5111"
     command = rasa_command(settings)
-    assert command[command.index("--auth-token") + 1] == settings.rasa.auth_token.get_secret_value()
+    assert f"--auth-token={settings.rasa.auth_token.get_secret_value()}" in command
     assert command[command.index("--interface") + 1] == "127.0.0.1"
     assert command[command.index("--port") + 1] == "5111"
     assert rasa_environment(settings)["CITIZENBOT_ACTION_TOKEN"] == settings.gateway.action_token.get_secret_value()
@@ -77,7 +105,7 @@ def test_rasa_gets_its_token_and_listens_on_loopback_only(tmp_path: Path):
 def test_without_settings_both_secrets_are_generated_and_shared_by_both_processes(tmp_path: Path):
     settings = make_settings(tmp_path)
     settings.rasa.auth_token = settings.gateway.action_token = None
-    token = rasa_command(settings)[rasa_command(settings).index("--auth-token") + 1]
+    (token,) = [arg.removeprefix("--auth-token=") for arg in rasa_command(settings) if arg.startswith("--auth-token=")]
     assert token == (tmp_path / "secrets" / "rasa_auth_token").read_text().strip()
     assert gateway_environment(settings)["CITIZENBOT_RASA__AUTH_TOKEN"] == token
     action = (tmp_path / "secrets" / "action_token").read_text().strip()
