@@ -18,6 +18,7 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from rasa_sdk import Tracker
 
@@ -104,19 +105,29 @@ def parse_offer(payload: str) -> Offer | None:
 
 def offered(tracker: Tracker) -> list[Offer]:
     """The services the bot offered in its previous turn, in order: its last message with quick
-    replies, when every quick reply picks a service; [] otherwise (follow-up questions, life events)."""
+    replies, when every quick reply picks a service and the turn asked which one; [] otherwise
+    (follow-up questions, life events, and an answer's card with related services: the next words
+    are a follow-up about the answered service unless the citizen taps one)."""
     events = list(tracker.events or [])
     users = [i for i, event in enumerate(events) if event.get("event") == "user"]
     if not users:
         return []
     previous_user = users[-2] if len(users) > 1 else -1
-    for event in reversed(events[previous_user + 1 : users[-1]]):
+    turn = events[previous_user + 1 : users[-1]]
+    if any(_is_card(event) for event in turn):
+        return []
+    for event in reversed(turn):
         buttons = (event.get("data") or {}).get("buttons") if event.get("event") == "bot" else None
         if not buttons:
             continue
         offers = [parse_offer(str(button.get("payload") or "")) for button in buttons if isinstance(button, Mapping)]
         return [offer for offer in offers if offer is not None] if all(offers) else []
     return []
+
+
+def _is_card(event: Mapping[str, Any]) -> bool:
+    custom = (event.get("data") or {}).get("custom") if event.get("event") == "bot" else None
+    return isinstance(custom, Mapping) and custom.get("type") == "service_card"
 
 
 def _bare(text: str) -> str:

@@ -55,8 +55,15 @@ class TypedPicks:
             return len(self._entries)
 
     def remember(self, conversation: str, messages: Sequence[dict[str, Any]]) -> None:
-        """Keep what the reply offered: its last quick replies, when every one picks a service."""
-        options = next((m.get("options") or [] for m in reversed(messages) if m.get("type") == "quick_replies"), [])
+        """Keep what the reply offered: its last quick replies, when every one picks a service and the
+        reply asked which one (no card). After an answer its quick replies are related services; the next
+        words are about the answered service (a follow-up) unless the citizen taps one."""
+        answered = any(m.get("type") == "card" for m in messages)
+        options = (
+            []
+            if answered
+            else next((m.get("options") or [] for m in reversed(messages) if m.get("type") == "quick_replies"), [])
+        )
         payloads = [str(option.get("payload") or "") for option in options]
         offers = [parse_offer(payload) for payload in payloads]
         with self._lock:

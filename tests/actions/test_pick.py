@@ -125,6 +125,9 @@ def test_what_was_offered_is_read_from_the_bots_previous_turn(catalogue, passpor
     answer = [ask, _bot("ต่ออายุหนังสือเดินทาง ...", follow_up_buttons("th"))]
     assert offered(_tracker("อันแรก", answer)) == []
     assert offered(_tracker("อันแรก", [])) == []
+    # A card with related services after it is an answer too: typed words are a follow-up about it.
+    card = {"event": "bot", "data": {"custom": {"type": "service_card", "service_id": "passport-renewal"}}}
+    assert offered(_tracker("อันแรก", [card, ask])) == []
 
 
 def _run(action, track: Tracker) -> tuple[list, list]:

@@ -63,3 +63,25 @@ def test_offers_are_per_conversation_expire_and_are_bounded(fake_rasa, catalogue
     assert turn(fake_rasa, picks, "อันแรก", ANSWER, sender="web:a") == "อันแรก"
     now[0] = 61.0
     assert turn(fake_rasa, picks, "อันแรก", ANSWER, sender="web:c") == "อันแรก"  # expired
+
+
+CARD_WITH_RELATED = [
+    {"recipient_id": "web:p1", "custom": {"type": "service_card", "service_id": "passport-renewal"}},
+    {
+        "recipient_id": "web:p1",
+        "text": "บริการที่เกี่ยวข้อง",
+        "buttons": [
+            {"title": "ทำหนังสือเดินทางครั้งแรก", "payload": '/ask_service{"service":"passport-first-issue"}'},
+            {"title": "หนังสือเดินทางหาย", "payload": '/ask_service{"service":"passport-lost-replacement"}'},
+        ],
+    },
+]
+
+
+def test_after_an_answer_its_related_services_are_not_picked_by_typing(fake_rasa, catalogue):
+    """The words after an answer are a follow-up about it: only a tap moves to a related service."""
+    picks = TypedPicks(catalogue)
+    turn(fake_rasa, picks, "ต่ออายุพาสปอร์ต", CARD_WITH_RELATED)
+    assert turn(fake_rasa, picks, "อันแรก", ANSWER) == "อันแรก"
+    turn(fake_rasa, picks, "ต่ออายุพาสปอร์ต", CARD_WITH_RELATED)
+    assert turn(fake_rasa, picks, "ถ้าทำหายต้องใช้อะไร", ANSWER) == "ถ้าทำหายต้องใช้อะไร"
