@@ -10,13 +10,21 @@ from pathlib import Path
 __all__ = ["main"]
 
 
-def _cmd_run(_args: argparse.Namespace) -> int:
+def _cmd_run(args: argparse.Namespace) -> int:
     from gateway.migrate import migrate_stores
+    from gateway.scaled_run import ScaleError, plan_scaled_run
     from gateway.settings import get_settings
     from gateway.supervisor import run_until_interrupted
     from knowledge.migrations import MigrationError
 
-    settings = get_settings()
+    try:  # a scale the settings cannot serve stops here, in one line, before anything starts
+        plan = plan_scaled_run(get_settings(), args.rasa_replicas, args.workers)
+    except ScaleError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    for note in plan.notes:
+        print(f"note: {note}", file=sys.stderr)
+    settings = plan.settings
     try:  # before anything starts, so a database newer than this release stops the run with one line
         for result in migrate_stores(settings):
             if result.changed:
@@ -24,7 +32,7 @@ def _cmd_run(_args: argparse.Namespace) -> int:
     except MigrationError as error:
         print(error, file=sys.stderr)
         return 1
-    return run_until_interrupted(settings)
+    return run_until_interrupted(settings, workers=plan.workers)
 
 
 def _cmd_migrate(args: argparse.Namespace) -> int:
@@ -172,7 +180,8 @@ def _cmd_privacy_purge(_args: argparse.Namespace) -> int:
     privacy = ConversationPrivacy(store, Retention(kept.handoff_days, kept.feedback_days, kept.conversation_days))
 
     async def purge() -> dict[str, object]:
-        rasa = RasaClient(settings.rasa.url, settings.rasa.timeout_seconds, auth_token=rasa_auth_token(settings))
+        urls = settings.rasa.replica_urls()
+        rasa = RasaClient(urls, settings.rasa.timeout_seconds, auth_token=rasa_auth_token(settings))
         try:
             return (await privacy.purge(rasa)).to_dict()
         finally:
@@ -192,6 +201,21 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     run = commands.add_parser("run", help="start Rasa and the gateway until Ctrl-C")
+    run.add_argument(
+        "--rasa-replicas",
+        type=int,
+        default=None,
+        metavar="N",
+        help="start N Rasa processes on rasa.url's port and the next free ones; needs a shared tracker and "
+        "lock store (default: one, or one per CITIZENBOT_RASA__URLS entry)",
+    )
+    run.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="W",
+        help="gateway worker processes (uvicorn --workers); more than one needs CITIZENBOT_REDIS__URL",
+    )
     run.set_defaults(handler=_cmd_run)
 
     migrate = commands.add_parser(

@@ -23,7 +23,7 @@ import datetime as dt
 import json
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -252,9 +252,15 @@ class ActivityRecordingRasaClient(RasaClient):
     A failing store never fails the turn."""
 
     def __init__(
-        self, store: ConversationStore, base_url: str, timeout_seconds: float, auth_token: str | None = None
+        self,
+        store: ConversationStore,
+        base_url: str | Sequence[str],
+        timeout_seconds: float,
+        auth_token: str | None = None,
+        *,
+        down_seconds: float = 5.0,
     ) -> None:
-        super().__init__(base_url, timeout_seconds, auth_token=auth_token)
+        super().__init__(base_url, timeout_seconds, auth_token=auth_token, down_seconds=down_seconds)
         self._store = store
 
     async def send(self, sender: str, text: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:

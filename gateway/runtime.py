@@ -47,6 +47,17 @@ __all__ = ["CatalogueState", "Runtime"]
 
 logger = logging.getLogger(__name__)
 
+
+def create_id_vault(settings: Settings) -> IdVault:
+    """In this process's memory, or in Redis when ``redis.url`` is set (several gateway processes)."""
+    masking, url = settings.masking, settings.redis.url.get_secret_value()
+    if not url:
+        return IdVault(masking.id_vault_ttl_seconds, masking.id_vault_max_entries)
+    from actions.api.id_vault_redis import RedisIdVault
+
+    return RedisIdVault.from_url(url, settings.redis.key_prefix, masking.id_vault_ttl_seconds)
+
+
 CatalogueState = Literal["ready", "loading", "failed"]
 
 
@@ -94,14 +105,17 @@ class Runtime:
         executor = ActionExecutor()
         checks = settings.status_check
         attempts = StatusAttempts(AttemptLimit(checks.attempts, checks.window_seconds), checks.storage_uri)
-        id_vault = IdVault(settings.masking.id_vault_ttl_seconds, settings.masking.id_vault_max_entries)
+        id_vault = create_id_vault(settings)
         for action in build_actions(
             catalogue, thresholds, conversations, SampleStatusProvider(), attempts, id_vault=id_vault
         ):
             executor.register_action(action)
-        rasa_args = (settings.rasa.url, settings.rasa.timeout_seconds)
+        rasa_args = (settings.rasa.replica_urls(), settings.rasa.timeout_seconds)  # one or several replicas
         rasa_token = rasa_auth_token(settings)
-        rasa = ActivityRecordingRasaClient(conversations, *rasa_args, auth_token=rasa_token)  # records every turn
+        down = settings.rasa.replica_down_seconds
+        rasa = ActivityRecordingRasaClient(
+            conversations, *rasa_args, auth_token=rasa_token, down_seconds=down
+        )  # records every turn
         kept = settings.privacy
         privacy = ConversationPrivacy(
             conversations, Retention(kept.handoff_days, kept.feedback_days, kept.conversation_days), id_vault
@@ -214,5 +228,6 @@ class Runtime:
         await asyncio.to_thread(self.watcher.stop)  # before the store closes under a catch-up
         await asyncio.to_thread(self.purge_job.stop)
         await self.rasa.aclose()
+        self.id_vault.close()
         self.store.close()
         self.conversations.close()

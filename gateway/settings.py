@@ -36,6 +36,17 @@ SoundexEngine = Literal["lk82", "udom83", "metasound", "prayut_and_somchaip", "c
 
 class RasaSettings(BaseModel):
     url: str = "http://127.0.0.1:5005"
+    # Several Rasa replicas sharing the tracker and lock store (docs/deploy.md, "Several replicas"):
+    # a JSON list, e.g. ["http://10.0.0.5:5005","http://10.0.0.6:5005"]. Empty: `url` alone.
+    # `citizenbot run --rasa-replicas N` fills it with N consecutive ports from `url`'s.
+    urls: list[str] = Field(default_factory=list)
+    # A replica that refused a connection, dropped one or timed out is skipped this long (doubled
+    # while it keeps failing, up to 30 s) and probed in the background (conversation/rasa_replicas.py).
+    replica_down_seconds: float = Field(default=5.0, gt=0)
+    # Rasa's lock on a conversation (TICKET_LOCK_LIFETIME) outlives a replica killed holding it:
+    # the turn retried on another replica waits up to this long. Longer than any turn, far shorter
+    # than Rasa's 60 s default, and shorter than timeout_seconds so the retried turn gets through.
+    lock_lifetime_seconds: int = Field(default=10, ge=1)
     timeout_seconds: float = Field(default=30.0, gt=0)
     model_path: Path = PROJECT_ROOT / "models" / "citizenbot.tar.gz"
     venv: Path = PROJECT_ROOT / ".venv-rasa"
@@ -50,6 +61,21 @@ class RasaSettings(BaseModel):
     redis_key_prefix: str = "citizenbot"  # before Rasa's "tracker:" / "lock:" keys; letters and digits
     # Where the supervisor writes the effective endpoints file when a store is configured.
     run_dir: Path = PROJECT_ROOT / "var" / "rasa"
+
+    @field_validator("urls")
+    @classmethod
+    def _urls(cls, value: list[str]) -> list[str]:
+        urls = [url.strip().rstrip("/") for url in value]
+        for url in urls:
+            if not url.startswith(("http://", "https://")):
+                raise ValueError(f"rasa.urls: {url!r} is not an http:// or https:// URL")
+        if len(set(urls)) != len(urls):
+            raise ValueError("rasa.urls: the same replica is listed twice")
+        return urls
+
+    def replica_urls(self) -> list[str]:
+        """Every Rasa replica the gateway sends turns to: ``urls``, or ``url`` alone."""
+        return self.urls or [self.url]
 
     @field_validator("tracker_store_url")
     @classmethod
@@ -227,6 +253,23 @@ class StatusCheckSettings(BaseModel):
     storage_uri: str = "memory://"
 
 
+class RedisSettings(BaseModel):
+    """The gateway's own state shared between worker processes and replicas (docs/deploy.md, "Several
+    replicas"): the national IDs behind the surrogates Rasa sees (actions/api/id_vault_redis.py).
+    Empty: in each process's memory, right for one gateway process only (`--workers 1`)."""
+
+    url: SecretStr = SecretStr("")  # redis://user:password@host:6379/0 or rediss://...; may hold a password
+    key_prefix: str = "citizenbot"  # keys are <prefix>:idvault:...; one prefix per deployment sharing a Redis
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: SecretStr) -> SecretStr:
+        url = value.get_secret_value().strip()
+        if url and not url.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("redis.url must be a redis://, rediss:// or unix:// URL")
+        return SecretStr(url)
+
+
 class MaskingSettings(BaseModel):
     """Personal data masked before Rasa sees it (conversation/turn.py, docs/privacy-masking.md): a typed
     national ID waits in the gateway's memory for the status form this long, at most this many at once."""
@@ -258,6 +301,7 @@ class Settings(BaseSettings):
     line: LineSettings = LineSettings()
     web: WebSettings = WebSettings()
     masking: MaskingSettings = MaskingSettings()
+    redis: RedisSettings = RedisSettings()
     status_check: StatusCheckSettings = StatusCheckSettings()
     privacy: PrivacySettings = PrivacySettings()
     rate_limits: RateLimitSettings = RateLimitSettings()

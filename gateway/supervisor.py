@@ -10,6 +10,7 @@ the gateway keeps serving; the gateway exiting still stops the bot.
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import os
 import signal
@@ -110,20 +111,25 @@ def rasa_environment(settings: Settings) -> dict[str, str]:
     env.setdefault("RASA_TELEMETRY_ENABLED", "false")
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+    # How long a conversation's lock outlives a Rasa killed holding it (settings.rasa.lock_lifetime_seconds).
+    env.setdefault("TICKET_LOCK_LIFETIME", str(settings.rasa.lock_lifetime_seconds))
     return env
 
 
-def rasa_command(settings: Settings) -> list[str]:
+def rasa_command(settings: Settings, url: str | None = None) -> list[str]:
     """Rasa's HTTP API behind a token, on loopback only: only the gateway on this machine talks to it.
 
+    ``url``: the replica's own URL (its port), when there are several (settings.rasa.urls); else ``rasa.url``.
     With a tracker or lock store configured this (re)writes the effective endpoints file into
     ``rasa.run_dir`` (gateway/rasa_endpoints.py)."""
-    _host, port = _host_port(settings.rasa.url)
+    _host, port = _host_port(url or settings.rasa.url)
     return [
-        str(settings.rasa.venv / "bin" / "rasa"),
+        # `rasa` with a validator of action responses built once (nlu/rasa_server.py: ~30 ms of CPU a turn).
+        str(settings.rasa.venv / "bin" / "python"), "-m", "nlu.rasa_server",
         "run",
         "--enable-api",
-        "--auth-token", rasa_auth_token(settings),
+        # One argument: a generated token may start with "-", which would be read as an option.
+        f"--auth-token={rasa_auth_token(settings)}",
         "--model", str(settings.rasa.model_path),
         "--endpoints", str(rasa_endpoints_file(settings)),  # bot/endpoints.yml, plus the stores if set
         "--credentials", str(PROJECT_ROOT / "bot" / "credentials.yml"),
@@ -133,17 +139,22 @@ def rasa_command(settings: Settings) -> list[str]:
 
 
 def gateway_environment(settings: Settings) -> dict[str, str]:
-    """The gateway child reads its settings from the environment: hand it the secrets Rasa was given."""
+    """The gateway child reads its settings from the environment: hand it the secrets Rasa was given,
+    and the replicas the supervisor started (``--rasa-replicas``)."""
     env = dict(os.environ)
     env["CITIZENBOT_RASA__AUTH_TOKEN"] = rasa_auth_token(settings)
     env["CITIZENBOT_GATEWAY__ACTION_TOKEN"] = action_token(settings)
+    if settings.rasa.urls:
+        env["CITIZENBOT_RASA__URLS"] = json.dumps(settings.rasa.urls)
     return env
 
 
-def gateway_command(settings: Settings) -> list[str]:
+def gateway_command(settings: Settings, workers: int = 1) -> list[str]:
+    """uvicorn with the app factory; ``workers`` > 1 forks that many processes on one socket."""
     return [
         sys.executable, "-m", "uvicorn", "gateway.app:create_app", "--factory",
         "--host", settings.gateway.host, "--port", str(settings.gateway.port), "--no-access-log",
+        *(["--workers", str(workers)] if workers > 1 else []),
     ]  # fmt: skip
 
 
@@ -224,18 +235,30 @@ class KeepAlive:
         return thread, stop
 
 
-def run_until_interrupted(settings: Settings, startup_timeout: float = 300.0) -> int:
-    """Start Rasa and the gateway, wait until both answer, then keep them up until Ctrl-C.
+def run_until_interrupted(settings: Settings, startup_timeout: float = 300.0, workers: int = 1) -> int:
+    """Start Rasa (one process per replica in ``rasa.urls``) and the gateway (``workers`` uvicorn
+    worker processes), wait until all answer, then keep them up until Ctrl-C.
 
-    After start-up a crashed Rasa is restarted with back-off; the gateway answers meanwhile.
+    After start-up a crashed Rasa replica is restarted with back-off; the gateway answers meanwhile
+    (from the other replicas, or from the catalogue alone). Check the scale first (gateway/scaled_run.py).
     """
     if not settings.rasa.model_path.exists():
         print(f"error: no trained model at {settings.rasa.model_path}; run `make model`", file=sys.stderr)
         return 1
     settings = with_secrets(settings)  # generated once into var/secrets/ unless set
     log_dir = PROJECT_ROOT / "var" / "log"
-    rasa = ManagedProcess("rasa", rasa_command(settings), rasa_environment(settings), log_dir / "rasa.log")
-    gateway = ManagedProcess("gateway", gateway_command(settings), gateway_environment(settings), None)
+    urls = settings.rasa.replica_urls()
+    rasa_env = rasa_environment(settings)
+    replicas = [
+        ManagedProcess(
+            "rasa" if len(urls) == 1 else f"rasa-{i + 1}",
+            rasa_command(settings, url),
+            rasa_env,
+            log_dir / ("rasa.log" if len(urls) == 1 else f"rasa-{i + 1}.log"),
+        )
+        for i, url in enumerate(urls)
+    ]
+    gateway = ManagedProcess("gateway", gateway_command(settings, workers), gateway_environment(settings), None)
     stopping = False
 
     def _stop(_signum: int, _frame: object) -> None:
@@ -245,33 +268,37 @@ def run_until_interrupted(settings: Settings, startup_timeout: float = 300.0) ->
     signal.signal(signal.SIGINT, _stop)
     signal.signal(signal.SIGTERM, _stop)
     started = time.monotonic()
+    logs = ", ".join(str(r.log_path) for r in replicas)
     try:
-        print(f">> starting Rasa on {settings.rasa.url} (log: {rasa.log_path})", flush=True)
+        for replica, url in zip(replicas, urls, strict=True):
+            print(f">> starting {replica.name} on {url} (log: {replica.log_path})", flush=True)
+            replica.start()
         print(f">> Rasa's {describe_stores(settings)}", flush=True)  # passwords masked
-        rasa.start()
-        print(f">> starting the gateway on http://{settings.gateway.host}:{settings.gateway.port}", flush=True)
+        many = f" with {workers} workers" if workers > 1 else ""
+        print(f">> starting the gateway on http://{settings.gateway.host}:{settings.gateway.port}{many}", flush=True)
         gateway.start()
         health = f"http://{settings.gateway.host}:{settings.gateway.port}/health"
         deadline = time.monotonic() + startup_timeout
         ready = False
         while not stopping and time.monotonic() < deadline:
-            if not (rasa.running and gateway.running):
+            if not (all(r.running for r in replicas) and gateway.running):
                 break
-            if wait_for_http(health, 2.0):
+            if wait_for_http(health, 2.0, accept=_every_replica_up):
                 ready = True
                 break
         if not ready:
             if not stopping:
-                dead = [p.name for p in (rasa, gateway) if not p.running]
+                dead = [p.name for p in (*replicas, gateway) if not p.running]
                 why = f"{', '.join(dead)} exited" if dead else f"not ready after {startup_timeout:.0f} s"
-                print(f"error: the bot did not start ({why}); see {rasa.log_path}", file=sys.stderr)
+                print(f"error: the bot did not start ({why}); see {logs}", file=sys.stderr)
             return 0 if stopping else 1
         url = f"http://localhost:{settings.gateway.port}"
         print(f"\n>> ready in {time.monotonic() - started:.0f} s: {url}  (chat API: {url}/api/chat)")
         print(">> press Ctrl-C to stop\n", flush=True)
-        keep_rasa = KeepAlive(rasa)
+        keep_alive = [KeepAlive(replica) for replica in replicas]
         while not stopping and gateway.running:
-            keep_rasa.poll()
+            for keeper in keep_alive:
+                keeper.poll()
             time.sleep(0.2)
         if not stopping:
             print("error: the gateway exited unexpectedly; stopping", file=sys.stderr)
@@ -280,5 +307,17 @@ def run_until_interrupted(settings: Settings, startup_timeout: float = 300.0) ->
     finally:
         print("\n>> stopping", flush=True)
         gateway.stop()
-        rasa.stop()
+        for replica in replicas:
+            replica.stop()
         print(">> stopped", flush=True)
+
+
+def _every_replica_up(response: httpx.Response) -> bool:
+    """/health is 200 and, with several Rasa replicas, every one of them serves its model."""
+    if response.status_code != 200:
+        return False
+    try:
+        replicas = response.json()["rasa"].get("replicas")
+    except (ValueError, KeyError, AttributeError):
+        return False
+    return replicas is None or replicas.get("up") == replicas.get("total")

@@ -36,6 +36,7 @@ from knowledge.migrations.runner import upgrade
 from knowledge.schema import Service
 
 __all__ = [
+    "NOTIFY_CHANNEL_SQL",
     "CatalogueChanges",
     "CatalogueStore",
     "ChangeKind",
@@ -137,6 +138,10 @@ def _sqlite_begin_immediate(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+# PostgreSQL channel of "the catalogue changed", one per schema (databases or schemas never hear each other).
+NOTIFY_CHANNEL_SQL = "'citizenbot_catalogue_' || current_schema()"
+
+
 class CatalogueStore:
     """Versioned CRUD over the catalogue; safe to share between threads."""
 
@@ -170,6 +175,10 @@ class CatalogueStore:
             if self.engine.dialect.name == "postgresql":
                 session.execute(text("LOCK TABLE service_versions IN EXCLUSIVE MODE"))
             yield session
+            if self.engine.dialect.name == "postgresql":
+                # Delivered at commit (never after a rollback): other gateways catch up at once
+                # instead of at their next poll (gateway/revision_watcher.py).
+                session.execute(text(f"SELECT pg_notify({NOTIFY_CHANNEL_SQL}, '')"))
 
     # --- reading -----------------------------------------------------------------
 

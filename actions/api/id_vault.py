@@ -7,10 +7,10 @@ once (:meth:`IdVault.take`) and then forget.
 
 Bounded on purpose: an entry lives ``ttl_seconds`` (a status check takes minutes, not hours) and at
 most ``max_entries`` are kept, the oldest dropped first. Limit: the vault is in this process's memory,
-so it serves one gateway process; with several gateway replicas the turn and the action call may land
-on different ones (issue 14 moves it to Redis with the same TTL). A surrogate the vault does not know
-(expired, or another process) reads as a number that matches no application: the citizen is asked
-to type the ID again.
+so it serves one gateway process; with several gateway workers or replicas the turn and the action
+call may land on different ones: set ``CITIZENBOT_REDIS__URL`` for :mod:`actions.api.id_vault_redis`.
+A surrogate the vault does not know (expired, or another process) reads as a number that matches no
+application: the citizen is asked to type the ID again.
 """
 
 from __future__ import annotations
@@ -73,6 +73,9 @@ class IdVault:
             for key in keys:
                 del self._entries[key]
         return len(keys)
+
+    def close(self) -> None:
+        """Release what the vault holds on to (nothing in memory; the Redis vault's connection)."""
 
     def _drop_expired(self, now: float) -> None:
         while self._entries:

@@ -26,6 +26,9 @@ async def health(runtime: RuntimeDep) -> JSONResponse:
     rasa: dict[str, Any] = {"state": "up" if rasa_up else "down", "ready": rasa_up}
     if rasa_status:
         rasa["model"] = PurePosixPath(str(rasa_status.get("model_file"))).name  # its name, not its path
+    replicas = runtime.rasa.replica_states
+    if len(replicas) > 1:  # several Rasa replicas (rasa.urls): up while one is; each one's state, in order
+        rasa["replicas"] = {"up": replicas.count("up"), "total": len(replicas), "states": replicas}
     state = runtime.catalogue_state
     catalogue: dict[str, Any] = {"state": state, "ready": state == "ready", "services": len(runtime.catalogue)}
     parts_up = rasa_up + catalogue["ready"]
