@@ -32,6 +32,7 @@ from knowledge.search.service_classifier import (
     fuse_with_classifier,
 )
 from knowledge.search.spelling import DEFAULT_SPELLING, SpellingConfig
+from knowledge.search.vector_cache import VectorCache
 from knowledge.store import CatalogueStore
 from nlu.embedders import Embedder
 from nlu.language import Lang
@@ -213,7 +214,9 @@ class CatalogueSearch:
         self._boost = KeywordBoost({})
         self._words = ServiceWords()
         self.classifier_weight = classifier_weight
-        self._text_vectors = TextVectors(embedder)
+        # One cache of query vectors for the index and the classifier: both score the same (spelled) query.
+        self._query_vectors = VectorCache(embedder, 2048)
+        self._text_vectors = TextVectors(embedder, self._query_vectors)
         self._trainer = ClassifierTrainer(self._text_vectors, classifier) if classifier is not None else None
         self._generation = 0  # one per catalogue state the classifier is trained on
         self._lock = threading.RLock()
@@ -234,7 +237,7 @@ class CatalogueSearch:
         index = self._load_saved(revision, services) if reuse_saved else None
         if index is None:
             logger.info("building the search index for %d services", len(services))
-            index = HybridIndex(self.embedder, spelling=self.spelling)
+            index = HybridIndex(self.embedder, spelling=self.spelling, query_vectors=self._query_vectors)
             docs = {sid: passages_for(s) for sid, s in services.items()}
             docs.update({doc_id: referral_passages(r) for doc_id, r in self.referrals.items()})
             index.upsert_many(docs)
@@ -263,7 +266,7 @@ class CatalogueSearch:
             if saved is None or not same_topics:
                 logger.info("saved search index is stale; rebuilding")
                 return None
-            index = HybridIndex.load(self.index_dir, self.embedder, self.spelling)
+            index = HybridIndex.load(self.index_dir, self.embedder, self.spelling, self._query_vectors)
         except Exception:  # a damaged or foreign index is rebuilt, never trusted
             logger.warning("saved search index unusable; rebuilding", exc_info=True)
             return None

@@ -59,7 +59,10 @@ class HybridIndex:
         k1: float = 1.2,
         b: float = 0.75,
         spelling: SpellingConfig | None = DEFAULT_SPELLING,
+        query_vectors: VectorCache | None = None,
     ) -> None:
+        """``query_vectors``: a cache of query vectors shared with other users of the same embedder (the
+        service classifier scores the same query), so a question is embedded once per lookup."""
         self.embedder = embedder
         self.fusion = fusion or FusionConfig()
         dimension = int(embedder.dimension)
@@ -84,7 +87,7 @@ class HybridIndex:
         self._doc_fields: dict[str, np.ndarray] = {}  # doc -> field number of each passage
         self._next_pid = 0
         self._field_ids: dict[str, int] = {}
-        self._query_vectors = VectorCache(embedder, 2048)
+        self._query_vectors = query_vectors if query_vectors is not None else VectorCache(embedder, 2048)
         self._word_vectors = VectorCache(embedder, 8192)
 
     # ----- updates ------------------------------------------------------------------------------
@@ -415,7 +418,11 @@ class HybridIndex:
 
     @classmethod
     def load(
-        cls, directory: Path, embedder: Embedder, spelling: SpellingConfig | None = DEFAULT_SPELLING
+        cls,
+        directory: Path,
+        embedder: Embedder,
+        spelling: SpellingConfig | None = DEFAULT_SPELLING,
+        query_vectors: VectorCache | None = None,
     ) -> HybridIndex:
         """Open what :meth:`save` wrote; the embedder must be the one that built it.
 
@@ -423,7 +430,13 @@ class HybridIndex:
         vocabulary it looks words up in is rebuilt from the saved word channel.
         """
         saved = read_index(directory, embedder)
-        index = cls(embedder, fusion=saved.fusion, bridge=saved.bridge is not None, spelling=spelling)
+        index = cls(
+            embedder,
+            fusion=saved.fusion,
+            bridge=saved.bridge is not None,
+            spelling=spelling,
+            query_vectors=query_vectors,
+        )
         index._lexical = LexicalIndex.from_state(saved.lexical)
         if index._spelling is not None:  # derived from the vocabulary, so never saved
             index._spelling.vocabulary.add(index._lexical.vocabulary())

@@ -77,9 +77,10 @@ class TextVectors:
 
     BATCH = 32
 
-    def __init__(self, embedder: Embedder) -> None:
+    def __init__(self, embedder: Embedder, queries: VectorCache | None = None) -> None:
+        """``queries``: the search index's query cache, so a question is embedded once for both."""
         self.embedder = embedder
-        self._queries = VectorCache(embedder, 1024)
+        self._queries = queries if queries is not None else VectorCache(embedder, 1024)
         self._vectors: dict[str, np.ndarray] = {}
         self._terms: dict[str, list[str]] = {}
         self._lock = threading.Lock()
