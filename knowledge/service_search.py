@@ -241,7 +241,7 @@ class CatalogueSearch:
             docs = {sid: passages_for(s) for sid, s in services.items()}
             docs.update({doc_id: referral_passages(r) for doc_id, r in self.referrals.items()})
             index.upsert_many(docs)
-            self._save(index, revision, services)
+            self._save(index, revision, _digests(services))
         self._index, self._services, self.revision = index, services, revision
         self._boost = KeywordBoost(services, list(self.referrals.values()))
         self._retrain(services)
@@ -256,13 +256,14 @@ class CatalogueSearch:
         meta_path = self.index_dir / _META_FILE
         if not meta_path.exists():
             return None
+        digests = _digests(services)
         try:
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
             saved = meta.get("services")
             same_topics = meta.get("referrals") == self._referrals_fingerprint
             if not isinstance(saved, dict):  # written before digests: only an exact match is usable
                 same_store = meta.get("store") == store_fingerprint(self.store.url)
-                saved = None if meta.get("revision") != revision or not same_store else _digests(services)
+                saved = None if meta.get("revision") != revision or not same_store else digests
             if saved is None or not same_topics:
                 logger.info("saved search index is stale; rebuilding")
                 return None
@@ -270,29 +271,29 @@ class CatalogueSearch:
         except Exception:  # a damaged or foreign index is rebuilt, never trusted
             logger.warning("saved search index unusable; rebuilding", exc_info=True)
             return None
-        digests = _digests(services)
         updates = {sid: passages_for(services[sid]) for sid, digest in digests.items() if saved.get(sid) != digest}
         updates.update({sid: [] for sid in saved if sid not in services})  # deleted since: out of the index
         if updates:
             logger.info("saved search index reused; %d changed services embedded again", len(updates))
             index.upsert_many(updates)
-            self._save(index, revision, services)
+            self._save(index, revision, digests)
         elif meta.get("revision") != revision or meta.get("store") != store_fingerprint(self.store.url):
-            self._write_meta(revision, services)  # the same content under another revision or store
+            self._write_meta(revision, digests)  # the same content under another revision or store
         return index
 
-    def _save(self, index: HybridIndex, revision: int, services: Mapping[str, Service]) -> None:
+    def _save(self, index: HybridIndex, revision: int, digests: Mapping[str, str]) -> None:
+        """``digests``: :func:`_digests` of the services the index now holds."""
         self.index_dir.mkdir(parents=True, exist_ok=True)
         index.save(self.index_dir)
-        self._write_meta(revision, services)
+        self._write_meta(revision, digests)
 
-    def _write_meta(self, revision: int, services: Mapping[str, Service]) -> None:
+    def _write_meta(self, revision: int, digests: Mapping[str, str]) -> None:
         meta = {
             "revision": revision,
             "store": store_fingerprint(self.store.url),  # the URL may hold a password
             "embedder": self.embedder.name,
             "referrals": self._referrals_fingerprint,
-            "services": _digests(services),
+            "services": dict(digests),
         }
         write_json_atomically(self.index_dir / _META_FILE, meta)
 
@@ -333,7 +334,7 @@ class CatalogueSearch:
             self._services, self._boost = services, KeywordBoost(services, list(self.referrals.values()))
             self._retrain(services)
             self.revision = changes.revision
-            self._save(index, self.revision, services)
+            self._save(index, self.revision, _digests(services))
             return len(changes.services) + len(changes.removed)
 
     def _retrain(self, services: Mapping[str, Service]) -> None:
