@@ -89,3 +89,17 @@ def redis_key_prefix() -> str:
     """A prefix of its own per session, so parallel runs never share keys on the one Redis."""
     require("Redis", REDIS_HOST, REDIS_PORT)
     return f"citizenbot-test-{uuid.uuid4().hex[:12]}:"
+
+
+def delete_redis_keys(url: str, prefix: str, databases: tuple[int, ...] = (0,)) -> None:
+    """Remove what a test stored under ``prefix:`` in each of ``databases`` of the Redis at ``url``."""
+    import redis
+
+    for db in databases:
+        client = redis.Redis.from_url(f"{url}/{db}")
+        try:
+            keys = list(client.scan_iter(f"{prefix}:*"))
+            if keys:
+                client.delete(*keys)
+        finally:
+            client.close()

@@ -22,6 +22,7 @@ import httpx
 import pytest
 
 from gateway.settings import RasaSettings, Settings
+from tests.services import delete_redis_keys
 from tests.support import free_port, make_settings, wait_until
 
 pytestmark = [pytest.mark.rasa, pytest.mark.slow]
@@ -68,7 +69,6 @@ def served_model(request: pytest.FixtureRequest) -> Path:
 def replicas(
     served_model: Path, postgres_url: str, redis_url: str, redis_prefix: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Replicas]:
-    import redis as redis_client
     import uvicorn
 
     from gateway.app import create_app
@@ -124,12 +124,7 @@ def replicas(
             process.stop()
         server.should_exit = True
         thread.join(15)
-        for db in (0, 1):
-            client = redis_client.Redis.from_url(f"{redis_url}/{db}")
-            keys = list(client.scan_iter(f"{prefix}:*"))
-            if keys:
-                client.delete(*keys)
-            client.close()
+        delete_redis_keys(redis_url, prefix, databases=(0, 1))
 
 
 def test_a_conversation_alternating_between_replicas_keeps_its_context(replicas: Replicas):

@@ -32,6 +32,7 @@ from gateway.rasa_endpoints import (
 )
 from gateway.settings import PROJECT_ROOT, RasaSettings, Settings
 from gateway.supervisor import rasa_command, rasa_environment
+from tests.services import delete_redis_keys
 from tests.support import make_settings, wait_until
 
 PASSWORD = "s3cret-pa$$word"  # a test value: the point is that it never appears on disk or in errors
@@ -425,10 +426,5 @@ def test_conversation_context_survives_a_rasa_restart_with_shared_stores(
         rasa.stop()
         server.should_exit = True
         thread.join(15)
-        for db in (0, 1):
-            client = redis_client.Redis.from_url(f"{redis_url}/{db}")
-            keys = list(client.scan_iter(f"{prefix}:*"))
-            if keys:
-                client.delete(*keys)
-            client.close()
+        delete_redis_keys(redis_url, prefix, databases=(0, 1))
         locks.close()
