@@ -34,6 +34,7 @@ __all__ = [
     "ERASABLE_SQL_TRACKER_STORE",
     "LOCK_STORE_PASSWORD_VARIABLE",
     "TRACKER_STORE_PASSWORD_VARIABLE",
+    "TURN_ORDER_REDIS_LOCK_STORE",
     "StoreUrl",
     "check_key_prefix",
     "describe_stores",
@@ -47,6 +48,9 @@ __all__ = [
 BOT_ENDPOINTS = Path(__file__).resolve().parent.parent / "bot" / "endpoints.yml"
 # Rasa's SQLTrackerStore, except that the gateway's erasure (events replaced with none) deletes the rows.
 ERASABLE_SQL_TRACKER_STORE = "nlu.rasa_tracker_store.ErasableSQLTrackerStore"
+# Rasa's Redis lock store, except that a turn whose own ticket expired while it waited still goes ahead
+# (Rasa's would wait forever: a killed replica's retried turn was lost that way).
+TURN_ORDER_REDIS_LOCK_STORE = "nlu.rasa_lock_store.TurnOrderRedisLockStore"
 TRACKER_STORE_PASSWORD_VARIABLE = "CITIZENBOT_TRACKER_STORE_PASSWORD"
 LOCK_STORE_PASSWORD_VARIABLE = "CITIZENBOT_LOCK_STORE_PASSWORD"
 # Rasa drops a key prefix that is not alphanumeric with only a warning (RedisTrackerStore._set_key_prefix),
@@ -258,7 +262,7 @@ def _redis_section(store: StoreUrl, role: str, key_prefix: str, password: dict[s
 
 def _lock_section(store: StoreUrl, key_prefix: str) -> dict[str, Value]:
     password: dict[str, Value] = {"password": _Variable(LOCK_STORE_PASSWORD_VARIABLE)} if store.password else {}
-    return _redis_section(store, "lock", key_prefix, password)
+    return {**_redis_section(store, "lock", key_prefix, password), "type": TURN_ORDER_REDIS_LOCK_STORE}
 
 
 def _scalar(value: Value) -> str:

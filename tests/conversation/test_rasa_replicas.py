@@ -197,7 +197,7 @@ def test_killing_one_replica_during_a_burst_of_turns_loses_no_turn(replicas: Rep
         f"{len(statuses)} turns, {after_kill} answered after the kill, slowest {max(slowest):.1f} s; "
         f"statuses: {set(statuses)}"
     )
-    assert statuses == ["ok"] * 24, statuses
+    assert statuses == ["ok"] * 24, f"{statuses}\n{replicas.log_tail()}"
     assert after_kill > 0
     for replies in results:
         last = _text(replies[-1])

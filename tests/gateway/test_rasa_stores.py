@@ -26,6 +26,7 @@ from gateway.rasa_endpoints import (
     ERASABLE_SQL_TRACKER_STORE,
     LOCK_STORE_PASSWORD_VARIABLE,
     TRACKER_STORE_PASSWORD_VARIABLE,
+    TURN_ORDER_REDIS_LOCK_STORE,
     describe_stores,
     endpoints_text,
     rasa_endpoints_file,
@@ -163,7 +164,7 @@ def test_redis_lock_store_defaults_to_database_1_and_takes_its_own_password(tmp_
     settings = _with_stores(tmp_path, lock_store_url=f"redis://:{QUOTED_PASSWORD}@127.0.0.1")
     effective = _effective(settings)
     assert effective["lock_store"] == {
-        "type": "redis",
+        "type": TURN_ORDER_REDIS_LOCK_STORE,
         "url": "127.0.0.1",
         "port": 6379,
         "db": 1,
@@ -234,6 +235,7 @@ def test_bad_store_settings_fail_validation_clearly_and_never_echo_a_password(
 
 _READ_ENDPOINTS = """
 import json, sys
+from rasa.core.lock_store import LockStore
 from rasa.core.tracker_store import TrackerStore
 from rasa.core.utils import AvailableEndpoints
 found = {}
@@ -246,6 +248,8 @@ for path in sys.argv[1:]:
     found[path]["action_headers"] = endpoints.action.headers
     if endpoints.tracker_store.kwargs.get("dialect") == "sqlite":  # connects to nothing but a file
         found[path]["class"] = type(TrackerStore.create(endpoints.tracker_store)).__name__
+    if endpoints.lock_store is not None:  # makes a Redis client; connects on first use only
+        found[path]["lock_class"] = type(LockStore.create(endpoints.lock_store)).__name__
 print(json.dumps(found))
 """
 
@@ -285,13 +289,14 @@ def test_rasa_reads_the_written_endpoints_with_passwords_from_its_environment(tm
         "password": PASSWORD,
     }
     assert pg["lock_store"] == {
-        "type": "redis",
+        "type": TURN_ORDER_REDIS_LOCK_STORE,
         "url": "127.0.0.1",
         "port": 6379,
         "db": 2,
         "password": PASSWORD + "x",
         "key_prefix": "citizenbot",
     }
+    assert pg["lock_class"] == "TurnOrderRedisLockStore"
     assert pg["action_headers"] == {"X-Action-Token": env["CITIZENBOT_ACTION_TOKEN"]}
     assert rd["tracker_store"]["type"] == "redis" and rd["tracker_store"]["record_exp"] == 30 * 86_400
     assert rd["lock_store"] is None
