@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -348,14 +349,20 @@ class HybridIndex:
             if mode == "lexical" and lexical_scores[i] <= 0:
                 continue
             sims = similarities[i] if similarities else None
-            passage = self._best_passage(pid_lists[i], sims, lexical_query, mode)
             hits.append(
                 SearchHit(
                     doc_id=doc_ids[i],
                     score=float(fused[i]),
                     dense_score=float(best[i]),
                     lexical_score=float(lexical_scores[i]),
-                    passage=passage,
+                    # The passages as they are now: an edit may replace them before the passage is read.
+                    find_passage=partial(
+                        self._best_passage,
+                        [self._passages[int(pid)] for pid in pid_lists[i]],
+                        sims,
+                        lexical_query,
+                        mode,
+                    ),
                 )
             )
         return hits
@@ -379,24 +386,28 @@ class HybridIndex:
 
     def _best_passage(
         self,
-        pids: np.ndarray,
+        passages: Sequence[Passage],
         sims: np.ndarray | None,
         lexical_query: LexicalQuery | None,
         mode: str,
     ) -> Passage:
-        score = np.zeros(len(pids)) if sims is None else np.asarray(sims, dtype=np.float64).copy()
+        """The passage of one hit that matched best: its cosine plus, with words, how many it contains.
+
+        Called when a hit's passage is first read, after the search has let go of the index lock."""
+        score = np.zeros(len(passages)) if sims is None else np.asarray(sims, dtype=np.float64).copy()
         if lexical_query is not None and lexical_query.weights and lexical_query.ceiling > 0:
             weight = 1.0 if mode == "lexical" else self.fusion.lexical_weight
-            idf = {term: w * self._lexical.idf(term) for term, w in lexical_query.weights.items()}
-            for i, pid in enumerate(pids.tolist()):
-                passage = self._passages[pid]
-                if self._lexical.field_weight(passage.field) <= 0 or VIEW_SEPARATOR in passage.field:
+            with self._lock.read():
+                idf = {term: w * self._lexical.idf(term) for term, w in lexical_query.weights.items()}
+                field_weights = {p.field: self._lexical.field_weight(p.field) for p in passages}
+            for i, passage in enumerate(passages):
+                if field_weights[passage.field] <= 0 or VIEW_SEPARATOR in passage.field:
                     continue
                 # Substring test instead of re-tokenising: only picks which passage to show.
                 text = passage.text.casefold()
                 found = sum(value for term, value in idf.items() if term in text)
                 score[i] += weight * min(1.0, found / lexical_query.ceiling)
-        return self._passages[int(pids[int(np.argmax(score))])]
+        return passages[int(np.argmax(score))]
 
     # ----- persistence --------------------------------------------------------------------------
 

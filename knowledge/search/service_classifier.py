@@ -26,7 +26,7 @@ import math
 import threading
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -305,7 +305,7 @@ def fuse_with_classifier(
     """
     if weight <= 0 or not probabilities:
         return list(hits)
-    fused = [replace(hit, score=(1 - weight) * hit.score + weight * probabilities.get(hit.doc_id, 0.0)) for hit in hits]
+    fused = [hit.rescored((1 - weight) * hit.score + weight * probabilities.get(hit.doc_id, 0.0)) for hit in hits]
     return sorted(fused, key=lambda hit: hit.score, reverse=True)
 
 

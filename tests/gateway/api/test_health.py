@@ -15,13 +15,14 @@ from tests.support import make_settings, wait_until
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
     settings = make_settings(tmp_path_factory.mktemp("health"))  # nothing listens on its Rasa port
-    settings.store.seed_on_empty = False  # an empty catalogue loads instantly
+    settings.store.seed_on_empty = False  # no services; the topics outside the catalogue are still indexed
     with TestClient(create_app(settings)) as test_client:
         yield test_client
 
 
 def test_health_is_unavailable_while_rasa_is_down(client):
-    assert wait_until(lambda: client.get("/health").json()["catalogue"]["ready"])
+    # Indexing the topics outside the catalogue takes 10-20 s on these 2 cores.
+    assert wait_until(lambda: client.get("/health").json()["catalogue"]["ready"], timeout=120)
     response = client.get("/health")
     assert response.status_code == 503
     body = response.json()
