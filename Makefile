@@ -13,7 +13,7 @@ export PYTHAINLP_OFFLINE := 1
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export RASA_TELEMETRY_ENABLED := false
-PY_PACKAGES := nlu texts knowledge actions conversation http_api channels gateway
+PY_PACKAGES := nlu texts knowledge actions conversation http_api channels backoffice gateway
 
 .PHONY: help setup setup-system setup-gateway setup-rasa model run test lint format typecheck validate-rasa \
         test-rasa-env test-gateway test-gateway-without-model test-gateway-with-model checks-without-model bench clean

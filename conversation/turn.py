@@ -5,7 +5,8 @@ for channels and name the language it is in. A failing step stops the turn
 with a canned bilingual reply and a machine-readable status, so a citizen
 always gets an answer. With Rasa down or too slow, the gateway's own catalogue
 search answers instead (:mod:`conversation.degraded`), marked ``degraded`` and
-with a one-line notice first.
+with a one-line notice first. The finished turn goes to the analytics' recorder
+(:mod:`conversation.turn_recording`), which writes it after the reply, off the event loop.
 
 Personal data never leaves this step in clear (PDPA): phones and e-mails are masked
 before Rasa sees the text, so its tracker, its logs and the transcripts the actions
@@ -20,7 +21,7 @@ import logging
 import re
 import time
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from actions.api.id_vault import IdVault
 from conversation.degraded import CatalogueFallback
@@ -32,7 +33,7 @@ from nlu.language import Lang, detect_language, reply_language
 from nlu.normalize import remove_zero_width
 from nlu.pii import PiiMatch, mask_pii, with_digits
 
-__all__ = ["TurnRequest", "TurnResult", "masked_for_rasa", "run_turn"]
+__all__ = ["TurnRecorder", "TurnRequest", "TurnResult", "masked_for_rasa", "run_turn"]
 
 logger = logging.getLogger(__name__)
 
@@ -61,17 +62,44 @@ class TurnResult:
     duration_ms: float = 0.0
 
 
+class TurnRecorder(Protocol):
+    """Where a finished turn is recorded for the analytics (:mod:`conversation.turn_recording`)."""
+
+    def record(self, request: TurnRequest, result: TurnResult) -> None:
+        """Take the turn and return at once; never raise."""
+        ...
+
+
 async def run_turn(
     request: TurnRequest,
     rasa: RasaClient,
     fallback: CatalogueFallback | None = None,
     vault: IdVault | None = None,
     picks: TypedPicks | None = None,
+    recorder: TurnRecorder | None = None,
 ) -> TurnResult:
     """``fallback``: the catalogue answer to give while Rasa cannot (none: the canned apology).
     ``vault``: where a typed national ID waits for the status form (none: IDs are masked, and
     the status check cannot match them). ``picks``: the services each conversation was just
-    offered, so a typed pick ("อันแรก", "ต่ออายุ") goes to Rasa as the quick reply it names."""
+    offered, so a typed pick ("อันแรก", "ต่ออายุ") goes to Rasa as the quick reply it names.
+    ``recorder``: takes the finished turn for the analytics once its reply is computed; a
+    recorder that fails costs the turn nothing."""
+    result = await _answer(request, rasa, fallback, vault, picks)
+    if recorder is not None:
+        try:
+            recorder.record(request, result)
+        except Exception:
+            logger.exception("the turn could not be recorded")
+    return result
+
+
+async def _answer(
+    request: TurnRequest,
+    rasa: RasaClient,
+    fallback: CatalogueFallback | None,
+    vault: IdVault | None,
+    picks: TypedPicks | None,
+) -> TurnResult:
     started = time.perf_counter()
     typed = remove_zero_width(request.text).strip()
     detected = detect_language(typed)

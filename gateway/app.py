@@ -10,6 +10,8 @@ from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 
+from backoffice.accounts import api as staff_api
+from backoffice.analytics import api as analytics_api
 from channels.line import webhook as line_webhook
 from channels.web import chat_api, widget
 from gateway.api import actions_endpoint, editor, health, privacy
@@ -52,6 +54,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(actions_endpoint.router)
     app.include_router(editor.router)
     app.include_router(privacy.router)  # export and erase a citizen's conversation
+    app.include_router(staff_api.router)  # /admin/api/session, /admin/api/me: staff sign-in (backoffice/accounts)
+    app.include_router(analytics_api.router)  # /admin/api/analytics/...: figures, unanswered list, CSV
     app.include_router(line_webhook.router)
     app.include_router(widget.router)  # GET / (the demo page), /widget.js, /widget.css
     # Inside CORS, so a browser can read the 413 too.

@@ -170,6 +170,7 @@ def _cmd_privacy_purge(_args: argparse.Namespace) -> int:
 
     from actions.api.conversation_store import ConversationStore
     from conversation.rasa_client import RasaClient
+    from conversation.turn_events import TurnEventStore
     from gateway.privacy import ConversationPrivacy, Retention
     from gateway.secrets import rasa_auth_token
     from gateway.settings import get_settings
@@ -177,7 +178,8 @@ def _cmd_privacy_purge(_args: argparse.Namespace) -> int:
     settings = get_settings()
     kept = settings.privacy
     store = ConversationStore(settings.store.conversations_url)
-    privacy = ConversationPrivacy(store, Retention(kept.handoff_days, kept.feedback_days, kept.conversation_days))
+    retention = Retention(kept.handoff_days, kept.feedback_days, kept.conversation_days, kept.analytics_days)
+    privacy = ConversationPrivacy(store, retention, events=TurnEventStore(store.engine))
 
     async def purge() -> dict[str, object]:
         urls = settings.rasa.replica_urls()
@@ -191,7 +193,7 @@ def _cmd_privacy_purge(_args: argparse.Namespace) -> int:
         report = asyncio.run(purge())
     finally:
         store.close()
-    days = kept.model_dump(include={"handoff_days", "feedback_days", "conversation_days"})
+    days = kept.model_dump(include={"handoff_days", "feedback_days", "conversation_days", "analytics_days"})
     print(json.dumps({"removed": report, "retention_days": days}))
     return 1 if report["trackers_failed"] else 0
 
@@ -279,7 +281,17 @@ def build_parser() -> argparse.ArgumentParser:
     rich_menu.add_argument("--out", default=None, help="where to write the files (dry run: var/rich-menu)")
     rich_menu.add_argument("--font", default=None, help="a .ttf/.otf font with Thai (found automatically if unset)")
     rich_menu.set_defaults(handler=_cmd_line_rich_menu)
+
+    from backoffice.accounts.cli_commands import add_users_commands
+
+    add_users_commands(commands, _staff_store_url)  # citizenbot users add|token|list|disable|password ...
     return parser
+
+
+def _staff_store_url() -> str:
+    from gateway.settings import get_settings
+
+    return get_settings().store.staff_url
 
 
 def main(argv: list[str] | None = None) -> int:

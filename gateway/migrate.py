@@ -19,6 +19,7 @@ def configured_stores(settings: Settings) -> list[tuple[str, str]]:
         ("catalogue", settings.store.url),
         ("line_queue", settings.store.url),
         ("conversations", settings.store.conversations_url),
+        ("staff", settings.store.staff_url),  # staff accounts and the audit log (backoffice/accounts)
     ]
 
 

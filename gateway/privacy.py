@@ -3,7 +3,8 @@
 A conversation id is the Rasa sender id, namespaced per channel (``web:<issued id>``,
 ``line:<LINE userId>``). What the gateway keeps about one: its activity row (channel, first
 and last turn), hand-off requests and feedback (all in the conversation store, masked as they
-were written), and Rasa's tracker (masked before it reached Rasa). Three operations:
+were written), the per-turn events of the analytics (conversation/turn_events.py, masked), and
+Rasa's tracker (masked before it reached Rasa). Three operations:
 
 - :meth:`ConversationPrivacy.export`: everything of the above, for an access request (s.30);
 - :meth:`ConversationPrivacy.erase`: all of it (s.33); our rows first, then the tracker. If Rasa
@@ -30,6 +31,7 @@ from typing import Any
 from actions.api.conversation_store import ActivityRecord, ConversationStore, FeedbackRecord, HandoffRecord
 from actions.api.id_vault import IdVault
 from conversation.rasa_client import RasaClient, RasaUnavailableError
+from conversation.turn_events import TurnEventStore
 
 __all__ = [
     "ActivityRecordingRasaClient",
@@ -53,6 +55,7 @@ class Retention:
     handoff_days: int
     feedback_days: int
     conversation_days: int
+    analytics_days: int = 365  # turn events; a forgotten conversation's events lose their link first
 
 
 class ErasureIncompleteError(RuntimeError):
@@ -71,14 +74,20 @@ class PurgeReport:
     feedback: int = 0
     conversations: int = 0
     trackers_failed: list[str] = field(default_factory=list)
+    turn_events: int | None = None  # None: no turn-event store attached
+    turn_events_detached: int = 0  # events whose conversation was forgotten: kept, no longer linked
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        report: dict[str, Any] = {
             "handoff_requests": self.handoff_requests,
             "feedback": self.feedback,
             "conversations": self.conversations,
             "trackers_failed": len(self.trackers_failed),
         }
+        if self.turn_events is not None:
+            report["turn_events"] = self.turn_events
+            report["turn_events_detached"] = self.turn_events_detached
+        return report
 
 
 def _utc(value: dt.datetime | None) -> str | None:
@@ -135,10 +144,17 @@ class ConversationPrivacy:
     The Rasa client is passed per call: the routes use the gateway's, the retention thread and
     the CLI their own (an HTTP client belongs to one event loop)."""
 
-    def __init__(self, store: ConversationStore, retention: Retention, vault: IdVault | None = None) -> None:
+    def __init__(
+        self,
+        store: ConversationStore,
+        retention: Retention,
+        vault: IdVault | None = None,
+        events: TurnEventStore | None = None,
+    ) -> None:
         self.store = store
         self.retention = retention
         self.vault = vault  # national IDs held for a status check in progress: erased with the rest
+        self.events = events  # the analytics' turn events: exported, erased and kept by the same rules
 
     async def export(self, conversation_id: str, rasa: RasaClient) -> dict[str, Any] | None:
         """Everything kept about the conversation, masked as stored; None when nothing is.
@@ -146,6 +162,7 @@ class ConversationPrivacy:
         Rasa down: our records still, and ``rasa_tracker.available`` false, so an officer never
         mistakes a partial export for a complete one."""
         activity, handoffs, feedback = await asyncio.to_thread(self._rows, conversation_id)
+        turn_events = await asyncio.to_thread(self._events_of, conversation_id)
         tracker: dict[str, Any]
         try:
             events = (await rasa.tracker(conversation_id)).get("events") or []
@@ -153,7 +170,7 @@ class ConversationPrivacy:
         except RasaUnavailableError as error:
             logger.warning("export without the Rasa tracker: %s", error)
             events, tracker = [], {"available": False, "events": []}
-        if activity is None and not handoffs and not feedback and not _spoken(events):
+        if activity is None and not handoffs and not feedback and not turn_events and not _spoken(events):
             return None
         return {
             "conversation_id": conversation_id,
@@ -161,6 +178,7 @@ class ConversationPrivacy:
             "activity": _activity(activity) if activity is not None else None,
             "handoff_requests": [_handoff(record) for record in handoffs],
             "feedback": [_feedback(record) for record in feedback],
+            "turn_events": turn_events,
             "rasa_tracker": tracker,
         }
 
@@ -213,6 +231,9 @@ class ConversationPrivacy:
             now - dt.timedelta(days=days.feedback_days),
         )
         report = PurgeReport(removed["handoff_requests"], removed["feedback"])
+        if self.events is not None:
+            cut = now - dt.timedelta(days=days.analytics_days)
+            report.turn_events = await asyncio.to_thread(self.events.delete_older_than, cut)
         idle = await asyncio.to_thread(
             self.store.conversations_to_forget, now - dt.timedelta(days=days.conversation_days)
         )
@@ -224,6 +245,8 @@ class ConversationPrivacy:
                 report.trackers_failed.append(conversation_id)
                 continue
             report.conversations += await asyncio.to_thread(self.store.forget_activity, conversation_id)
+            if self.events is not None:
+                report.turn_events_detached += await asyncio.to_thread(self.events.detach, [conversation_id])
         logger.info("retention applied", extra={"removed": report.to_dict()})
         return report
 
@@ -238,12 +261,18 @@ class ConversationPrivacy:
         store = self.store
         return store.activity(conversation_id), store.handoffs_of(conversation_id), store.feedback_of(conversation_id)
 
+    def _events_of(self, conversation_id: str) -> list[dict[str, Any]]:
+        return self.events.of(conversation_id) if self.events is not None else []
+
     def _has_rows(self, conversation_id: str) -> bool:
         _activity, handoffs, feedback = self._rows(conversation_id)
-        return bool(handoffs or feedback)
+        return bool(handoffs or feedback or self._events_of(conversation_id))
 
     def _erase_rows(self, conversation_id: str) -> dict[str, int]:
-        return self.store.erase_records(conversation_id)
+        erased = self.store.erase_records(conversation_id)
+        if self.events is not None:
+            erased["turn_events"] = self.events.erase(conversation_id)
+        return erased
 
 
 class ActivityRecordingRasaClient(RasaClient):

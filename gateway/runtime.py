@@ -23,12 +23,16 @@ from actions.api.id_vault import IdVault
 from actions.api.status_provider import SampleStatusProvider
 from actions.registry import build_actions
 from actions.status_attempts import AttemptLimit, StatusAttempts
+from backoffice.accounts.service import StaffAccounts
+from backoffice.accounts.store import StaffStore
 from channels.line.settings import LineSettings
 from channels.web.limits import ChatLimits
 from channels.web.sender_ids import SenderIds
 from conversation.degraded import CatalogueFallback
 from conversation.picks import TypedPicks
 from conversation.rasa_client import RasaClient
+from conversation.turn_events import TurnEventStore
+from conversation.turn_recording import TurnRecorder, catalogue_scorer
 from gateway.privacy import ActivityRecordingRasaClient, ConversationPrivacy, PurgeJob, Retention
 from gateway.revision_watcher import RevisionWatcher
 from gateway.secrets import rasa_auth_token, web_sender_key
@@ -41,7 +45,7 @@ from knowledge.schema import Service
 from knowledge.search.dense import set_faiss_threads
 from knowledge.service_search import CatalogueSearch
 from knowledge.store import CatalogueStore
-from nlu.embedders import create_embedder
+from nlu.embedders import Embedder, create_embedder
 
 __all__ = ["CatalogueState", "Runtime"]
 
@@ -75,6 +79,7 @@ class Runtime:
     web_senders: SenderIds  # issues and checks the web's conversation ids (channels/web/sender_ids.py)
     privacy: ConversationPrivacy  # export, erasure and retention of conversations (gateway/privacy.py)
     purge_job: PurgeJob  # applies the retention every settings.privacy.purge_interval_seconds
+    staff_accounts: StaffAccounts  # staff sign-in, sessions, tokens, audit log (backoffice/accounts)
     catalogue_error: str | None = None  # the last failed load, for logs and the CLI; never served
     # Pause before the first retry of a failed load, doubled after each further failure, up to the cap.
     catalogue_retry_seconds: float = 2.0
@@ -85,6 +90,10 @@ class Runtime:
     id_vault: IdVault = field(default_factory=IdVault)
     # The services each conversation was just offered: a typed pick goes to Rasa as its quick reply.
     typed_picks: TypedPicks | None = None
+    # The analytics' per-turn events (conversation/turn_events.py), in the conversations database,
+    # and what writes them after each reply (conversation/turn_recording.py).
+    turn_events: TurnEventStore | None = None
+    turn_recorder: TurnRecorder | None = None
     _loaded: threading.Event = field(default_factory=threading.Event)
     _stopping: threading.Event = field(default_factory=threading.Event)
 
@@ -117,9 +126,9 @@ class Runtime:
             conversations, *rasa_args, auth_token=rasa_token, down_seconds=down
         )  # records every turn
         kept = settings.privacy
-        privacy = ConversationPrivacy(
-            conversations, Retention(kept.handoff_days, kept.feedback_days, kept.conversation_days), id_vault
-        )
+        turn_events = TurnEventStore(conversations.engine)  # same database and pool as the conversations
+        retention = Retention(kept.handoff_days, kept.feedback_days, kept.conversation_days, kept.analytics_days)
+        privacy = ConversationPrivacy(conversations, retention, id_vault, events=turn_events)
         purge_job = PurgeJob(
             privacy, lambda: RasaClient(*rasa_args, auth_token=rasa_token), kept.purge_interval_seconds
         )
@@ -138,9 +147,16 @@ class Runtime:
             web_senders=SenderIds(web_sender_key(settings)),
             privacy=privacy,
             purge_job=purge_job,
+            staff_accounts=StaffAccounts(
+                StaffStore(settings.store.staff_url),
+                settings.backoffice,
+                address_key=web_sender_key(settings).encode("utf-8"),  # pseudonymous addresses in the audit log
+            ),
             rate_limiter=limiter,
             id_vault=id_vault,
             typed_picks=TypedPicks(catalogue),
+            turn_events=turn_events,
+            turn_recorder=TurnRecorder(turn_events, catalogue_scorer(catalogue)),
         )
 
     # What the channels use (see their Protocols: ChatBackend, LineBackend).
@@ -158,6 +174,11 @@ class Runtime:
         )
 
     @property
+    def trust_forwarded_for(self) -> bool:
+        """The staff sign-in limit counts clients as the chat's limits do (behind a trusted proxy or not)."""
+        return self.settings.rate_limits.trust_forwarded_for
+
+    @property
     def line_settings(self) -> LineSettings:
         return self.settings.line
 
@@ -171,6 +192,11 @@ class Runtime:
     @property
     def list_services(self) -> Callable[[], list[Service]]:
         return self.store.list_services
+
+    @property
+    def sentence_encoder(self) -> Embedder:
+        """The catalogue's own encoder: the analytics group unanswered messages with it."""
+        return self.catalogue.embedder
 
     @property
     def events_store_url(self) -> str:
@@ -228,6 +254,9 @@ class Runtime:
         await asyncio.to_thread(self.watcher.stop)  # before the store closes under a catch-up
         await asyncio.to_thread(self.purge_job.stop)
         await self.rasa.aclose()
+        if self.turn_recorder is not None:
+            await asyncio.to_thread(self.turn_recorder.close)  # the last turns' events, before the store closes
         self.id_vault.close()
         self.store.close()
         self.conversations.close()
+        self.staff_accounts.close()

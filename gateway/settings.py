@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from backoffice.settings import BackofficeSettings
 from channels.line.settings import LineSettings
 from channels.web.settings import WebSettings
 from gateway.rasa_endpoints import check_key_prefix, parse_lock_store_url, parse_tracker_store_url
@@ -114,6 +115,9 @@ class StoreSettings(BaseModel):
     seed_on_empty: bool = True
     # Hand-off requests and ratings; separate so the catalogue can be restored alone.
     conversations_url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'conversations.db'}"
+    # Staff accounts, sessions, API tokens and their audit log (backoffice/accounts); its own database
+    # by default, so a catalogue or conversations restore never brings back an old password or session.
+    staff_url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'staff.db'}"
 
 
 class SearchSettings(BaseModel):
@@ -237,6 +241,10 @@ class PrivacySettings(BaseModel):
     # A conversation (its Rasa tracker and our record of it) idle this long is erased: its context
     # is of no use to a citizen coming back after a month.
     conversation_days: int = Field(default=30, ge=1)
+    # The per-turn events behind the analytics (masked messages, outcomes; docs/analytics.md): a year,
+    # so this season compares with last year's (tax filing, school enrolment), as GOV.UK Chat keeps
+    # its questions a year. Their link to a conversation is cut when the conversation is forgotten.
+    analytics_days: int = Field(default=365, ge=1)
     purge_interval_seconds: float = Field(default=3600.0, gt=0)
     # Unfollowing (blocking) the LINE account erases the conversation: the bot can no longer
     # reach the citizen, so nothing kept serves them any more.
@@ -306,6 +314,7 @@ class Settings(BaseSettings):
     privacy: PrivacySettings = PrivacySettings()
     rate_limits: RateLimitSettings = RateLimitSettings()
     body_limits: BodyLimitSettings = BodyLimitSettings()
+    backoffice: BackofficeSettings = BackofficeSettings()  # staff sign-in, lock-out, sessions
 
     @model_validator(mode="after")
     def _editor_token_fails_closed(self) -> Settings:
@@ -327,6 +336,16 @@ class Settings(BaseSettings):
             "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`. Only environment=development "
             "with the gateway on loopback (127.0.0.1, localhost, ::1) runs without one."
         )
+
+    @model_validator(mode="after")
+    def _staff_cookie_secure_in_production(self) -> Settings:
+        """A staff session cookie sent over plain http can be read on the way: production keeps it Secure."""
+        if self.environment == "production" and not self.backoffice.cookie_secure:
+            raise ValueError(
+                "CITIZENBOT_BACKOFFICE__COOKIE_SECURE=false is refused in production: staff sessions must "
+                "travel over HTTPS only (it is meant for development over plain http)"
+            )
+        return self
 
 
 @lru_cache(maxsize=1)

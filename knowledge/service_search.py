@@ -12,9 +12,9 @@ import hashlib
 import json
 import logging
 import threading
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from knowledge.database import store_fingerprint
@@ -52,6 +52,7 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 _META_FILE = "catalogue.json"
+_RECENT_SCORES = 4096  # lookups whose best score is remembered (a few minutes of turns)
 
 
 def _digests(services: Mapping[str, Service]) -> dict[str, str]:
@@ -141,7 +142,7 @@ class KeywordBoost:
 
     def rerank(self, hits: Sequence[SearchHit], query: str) -> list[SearchHit]:
         squashed = _squash(query)
-        boosted = [replace(hit, score=min(1.0, hit.score + self.bonus(hit.doc_id, squashed))) for hit in hits]
+        boosted = [hit.rescored(min(1.0, hit.score + self.bonus(hit.doc_id, squashed))) for hit in hits]
         return sorted(boosted, key=lambda hit: hit.score, reverse=True)
 
 
@@ -221,6 +222,9 @@ class CatalogueSearch:
         self._generation = 0  # one per catalogue state the classifier is trained on
         self._lock = threading.RLock()
         self.revision = -1
+        # The best score of each recent lookup, by query: a turn's record reads it instead of searching again.
+        self._recent_scores: OrderedDict[str, float] = OrderedDict()
+        self._recent_lock = threading.Lock()
 
     # --- lifecycle ---------------------------------------------------------------
 
@@ -385,11 +389,29 @@ class CatalogueSearch:
             ServiceMatch(service, hit, words, len(question.words - words))
             for service, hit, words in zip(top, hits, used, strict=False)
         ]
+        self._remember_score(query, matches[0].hit.score if matches else None)
         referral = None
         if topic is not None:
             named = boost.bonus(topic.doc_id, _squash(spelled)) > 0
             referral = ReferralMatch(referrals[topic.doc_id], topic, lead=topic.score - best_service, named=named)
         return Lookup(matches, referral)
+
+    def recent_top_score(self, query: str) -> float | None:
+        """The best service's score when this process looked up exactly ``query`` lately; else None.
+
+        What a turn's analytics record keeps (conversation/turn_recording.py): the action that answered
+        the turn made that lookup moments ago, so the record costs no second search."""
+        with self._recent_lock:
+            return self._recent_scores.get(query)
+
+    def _remember_score(self, query: str, score: float | None) -> None:
+        if score is None:
+            return
+        with self._recent_lock:
+            self._recent_scores[query] = float(score)
+            self._recent_scores.move_to_end(query)
+            while len(self._recent_scores) > _RECENT_SCORES:
+                self._recent_scores.popitem(last=False)
 
     def words_used(self, query: str, candidates: Sequence[Service]) -> tuple[frozenset[str], list[frozenset[str]]]:
         """The query's content words (spelling corrected as a search corrects it) and, for each of

@@ -26,7 +26,7 @@ from channels.line.signature import signature_is_valid
 from conversation.degraded import CatalogueFallback
 from conversation.picks import TypedPicks
 from conversation.rasa_client import RasaClient
-from conversation.turn import run_turn
+from conversation.turn import TurnRecorder, run_turn
 from http_api.deps import app_runtime
 from http_api.errors import ApiError
 from http_api.rate_limits import RateLimiter
@@ -84,6 +84,11 @@ class LineBackend(Protocol):
         """Erases a conversation when its citizen unfollows; None to keep it."""
         ...
 
+    @property
+    def turn_recorder(self) -> TurnRecorder | None:
+        """Records each finished turn for the analytics (conversation/turn_recording.py); None: not."""
+        ...
+
 
 def missing_settings(line: LineSettings) -> list[str]:
     """The environment variables LINE still needs; empty when the channel can run."""
@@ -131,7 +136,9 @@ class LineChannel:
             fallback=backend.fallback,
             user_limit=UserLimit(backend.rate_limiter, limit),
             on_unfollow=backend.unfollow_eraser,
-            turn=functools.partial(run_turn, vault=backend.id_vault, picks=backend.typed_picks),
+            turn=functools.partial(
+                run_turn, vault=backend.id_vault, picks=backend.typed_picks, recorder=backend.turn_recorder
+            ),
         )
         worker = QueueWorker(queue, handler.handle_raw, line.queue)
         worker.start()  # events a stopped process left behind are answered now

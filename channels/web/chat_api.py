@@ -23,7 +23,7 @@ from channels.web.sender_ids import SenderIds
 from conversation.degraded import CatalogueFallback
 from conversation.picks import TypedPicks
 from conversation.rasa_client import RasaClient
-from conversation.turn import TurnRequest, run_turn
+from conversation.turn import TurnRecorder, TurnRequest, run_turn
 from http_api.body import parse_json_body
 from http_api.deps import app_runtime
 from http_api.errors import ApiError
@@ -60,6 +60,9 @@ class ChatBackend(Protocol):
 
     @property
     def typed_picks(self) -> TypedPicks | None: ...
+
+    @property
+    def turn_recorder(self) -> TurnRecorder | None: ...
 
 
 ChatBackendDep = Annotated[ChatBackend, Depends(app_runtime)]
@@ -127,5 +130,7 @@ async def chat(request: Request, runtime: ChatBackendDep) -> ChatResponse:
         )
     client = senders.client_key(client_address(request, runtime.chat_limits.trust_forwarded_for))
     turn = TurnRequest(senders.rasa_sender(sender), parsed.text, "web", parsed.language, client=client)
-    result = await run_turn(turn, runtime.rasa, runtime.fallback, runtime.id_vault, runtime.typed_picks)
+    result = await run_turn(
+        turn, runtime.rasa, runtime.fallback, runtime.id_vault, runtime.typed_picks, runtime.turn_recorder
+    )
     return ChatResponse(sender=sender, language=result.language, status=result.status.value, messages=result.messages)

@@ -65,6 +65,9 @@ class _Retention(Protocol):
     @property
     def conversation_days(self) -> int: ...
 
+    @property
+    def analytics_days(self) -> int: ...
+
 
 class WidgetHostSettings(Protocol):
     """What these routes read of the gateway's settings (``app.state.settings``): it is there
@@ -114,6 +117,7 @@ def privacy_config(web: WebSettings, retention: _Retention) -> dict[str, object]
         "conversation_days": retention.conversation_days,
         "handoff_days": retention.handoff_days,
         "feedback_days": retention.feedback_days,
+        "analytics_days": retention.analytics_days,
         "policy_url": web.privacy_policy_url,
     }
 

@@ -5,13 +5,17 @@ the store (who, when, which fields) and applied to the live search index before 
 returns, so it is searchable at once, without retraining Rasa or restarting anything. These
 handlers only parse the request, call the writer and turn its errors into HTTP answers.
 ``GET /api/admin/stale`` lists the facts to check again (knowledge.fact_review).
-Protected by a bearer token.
+Protected by a bearer token: an account's API token (``citizenbot users token NAME``; writes need the
+role's ``edit`` permission, restores ``rollback``, imports ``import_export``; the history and the audit
+log name the account), or the shared ``editor.token``, which is deprecated and kept for existing
+automation (the history takes the name from ``X-Editor``).
 """
 
 from __future__ import annotations
 
 import hmac
-from collections.abc import Callable
+import json
+from collections.abc import AsyncIterator, Callable
 from typing import Annotated, Any, Literal, TypeVar
 
 import yaml
@@ -20,6 +24,9 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, ValidationError
 
+from backoffice.accounts.http_auth import bearer_principal
+from backoffice.accounts.messages import staff_error
+from backoffice.accounts.roles import Permission
 from gateway.api.deps import RuntimeDep
 from gateway.runtime import Runtime
 from http_api.body import decode_body, loads_json, parse_json_body, validation_details
@@ -39,17 +46,68 @@ _LOAD_WAIT_SECONDS = 120.0
 T = TypeVar("T")
 
 
-def require_editor(
+def _needed_permission(request: Request) -> Permission | None:
+    """What an account token needs for this request: None for reading the catalogue."""
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return None
+    if request.url.path.endswith("/restore"):
+        return "rollback"
+    if request.url.path.endswith("/import"):
+        return "import_export"
+    return "edit"
+
+
+async def _changed_service(request: Request) -> str | None:
+    """The service a successful change touched, for the audit log: from the URL, or a created one's body."""
+    service_id = request.path_params.get("service_id")
+    if service_id is None and request.method == "POST" and request.url.path.endswith("/services"):
+        try:
+            body = json.loads(await request.body())
+        except ValueError:
+            return None
+        service_id = body.get("id") if isinstance(body, dict) else None
+    return str(service_id)[:200] if service_id is not None else None
+
+
+def _unauthorized() -> ApiError:
+    return ApiError(401, "unauthorized", "A valid editor token is required (Authorization: Bearer <token>).")
+
+
+async def require_editor(
+    request: Request,
     runtime: RuntimeDep,
     authorization: Annotated[str | None, Header()] = None,
     x_editor: Annotated[str | None, Header(max_length=120)] = None,
-) -> str:
-    """Check the bearer token; the editor's name (X-Editor header) goes into the history."""
+) -> AsyncIterator[str]:
+    """Check the bearer token and yield the name that goes into the history.
+
+    The shared token (deprecated) is checked first, exactly as before: the name comes from X-Editor.
+    Any other bearer token must be an account's, whose role grants what the request needs; its name
+    goes into the history, and each successful change made with it into the audit log."""
     expected = runtime.settings.editor.token.get_secret_value()
     scheme, _, token = (authorization or "").partition(" ")
-    if scheme.lower() != "bearer" or not hmac.compare_digest(token.encode(), expected.encode()):
-        raise ApiError(401, "unauthorized", "A valid editor token is required (Authorization: Bearer <token>).")
-    return (x_editor or "editor").strip() or "editor"
+    if scheme.lower() == "bearer" and hmac.compare_digest(token.encode(), expected.encode()):
+        yield (x_editor or "editor").strip() or "editor"
+        return
+    if scheme.lower() != "bearer" or not token.strip():
+        raise _unauthorized()
+    try:
+        principal = await bearer_principal(runtime.staff_accounts, authorization or "")
+    except ApiError as error:
+        raise _unauthorized() from error
+    needed = _needed_permission(request)
+    if needed is not None and not principal.can(needed):
+        raise staff_error("forbidden", {"missing_permission": needed}, role=principal.role, permission=needed)
+    yield principal.name
+    if needed is not None:  # reached only when the change succeeded (an error is raised at the yield)
+        action = {"POST": "create", "PUT": "update", "DELETE": "delete"}.get(request.method, request.method.lower())
+        if needed != "edit":
+            action = "restore" if needed == "rollback" else "import"
+        details = {"path": request.url.path}
+        if needed == "rollback":
+            details["version"] = str(request.path_params.get("version"))
+        target = await _changed_service(request)
+        await run_in_threadpool(runtime.staff_accounts.audit, principal.name, f"catalogue.{action}", target, details)
 
 
 EditorDep = Annotated[str, Depends(require_editor)]

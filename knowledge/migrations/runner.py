@@ -77,6 +77,12 @@ STORES: dict[str, StoreMigrations] = {
             ("handoff_requests", "feedback", "conversation_activity"),
         ),
         StoreMigrations("line_queue", _HERE / "line_queue", "alembic_version_line_queue", ("line_event_queue",)),
+        StoreMigrations(
+            "staff",
+            _HERE / "staff",
+            "alembic_version_staff",
+            ("staff_accounts", "staff_sessions", "staff_api_tokens", "staff_audit_log"),
+        ),
     )
 }
 

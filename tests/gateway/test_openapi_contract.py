@@ -28,6 +28,7 @@ from gateway.settings import PROJECT_ROOT
 from tests.support import TEST_SECRETS, ThreadedServer, free_port, make_settings, wait_until
 
 DOCUMENT = PROJECT_ROOT / "docs" / "openapi.json"
+ADMIN_TOKEN: list[str] = []  # an administrator's account token, made by the gateway fixture
 schema = schemathesis.openapi.from_path(DOCUMENT)
 
 
@@ -64,6 +65,9 @@ def gateway_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             return False
 
     assert wait_until(catalogue_ready, timeout=180), "the gateway's catalogue did not load"
+    accounts = app.state.runtime.staff_accounts
+    accounts.add_account("contract-admin", "admin", "a passphrase for the fuzzer")
+    ADMIN_TOKEN.append(accounts.issue_token("contract-admin"))
     yield base_url
     server.should_exit = True
     thread.join(15)
@@ -77,10 +81,10 @@ def gateway_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.function_scoped_fixture],
 )
 def test_no_request_makes_a_server_error(case: schemathesis.Case, gateway_url: str) -> None:
-    # The staff token lets the generated requests reach the editor routes' validation, not only the 401.
-    response = case.call(
-        base_url=gateway_url, headers={"Authorization": f"Bearer {TEST_SECRETS['editor']}"}, timeout=60
-    )
+    # Staff credentials let the generated requests reach the routes' validation, not only the 401: an
+    # administrator's account token for the back office, the shared editor token for the older staff APIs.
+    token = ADMIN_TOKEN[0] if case.path.startswith("/admin/") else TEST_SECRETS["editor"]
+    response = case.call(base_url=gateway_url, headers={"Authorization": f"Bearer {token}"}, timeout=60)
     if case.path == "/health" and response.status_code == 503:
         # /health's own answer for "Rasa is down" (a load balancer reads it): here it must say so.
         assert response.json()["status"] == "degraded", response.text

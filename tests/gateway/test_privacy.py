@@ -286,7 +286,12 @@ def test_the_cli_purge_applies_the_retention_once_and_prints_what_went(cli_envir
     assert cli.main(["privacy", "purge"]) == 0
     printed = json.loads(capsys.readouterr().out)
     assert printed["removed"]["conversations"] == 1
-    assert printed["retention_days"] == {"handoff_days": 90, "feedback_days": 180, "conversation_days": 1}
+    assert printed["retention_days"] == {
+        "handoff_days": 90,
+        "feedback_days": 180,
+        "conversation_days": 1,
+        "analytics_days": 365,
+    }
     assert rasa.said(CITIZEN) == [] and rasa.said(OTHER) != []
 
 

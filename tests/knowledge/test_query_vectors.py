@@ -39,3 +39,12 @@ def test_a_question_is_embedded_once_for_the_index_and_the_classifier(tmp_path, 
         assert recording.texts.count(question) == 1
     finally:
         store.close()
+
+
+def test_a_turns_record_reads_the_score_of_the_lookup_that_answered_it(catalogue):
+    """The analytics' record of a turn (conversation/turn_recording.py) costs no second search: the
+    lookup the action made is remembered, and words this process never looked up have no score."""
+    question = "ต่อใบขับขี่รถยนต์ที่หมดอายุแล้วทำอย่างไร"
+    found = catalogue.lookup(question, k=3)
+    assert catalogue.recent_top_score(question) == found.matches[0].hit.score
+    assert catalogue.recent_top_score("a question nobody looked up " + question) is None

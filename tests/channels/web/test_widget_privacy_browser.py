@@ -25,7 +25,7 @@ from texts import text
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 POLICY_URL = "https://www.example.go.th/privacy"
-DAYS = {"keep_days": 3, "conversation_days": 12, "handoff_days": 45, "feedback_days": 77}
+DAYS = {"keep_days": 3, "conversation_days": 12, "handoff_days": 45, "feedback_days": 77, "analytics_days": 200}
 
 # Our keys in each storage area of the page (the widget's keys are namespaced by gateway).
 _OURS = """(area) => Object.keys(window[area]).filter((key) => key.startsWith('citizenbot.widget.v1:'))"""
@@ -45,6 +45,7 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         settings.privacy.conversation_days = DAYS["conversation_days"]
         settings.privacy.handoff_days = DAYS["handoff_days"]
         settings.privacy.feedback_days = DAYS["feedback_days"]
+        settings.privacy.analytics_days = DAYS["analytics_days"]
         settings.web.keep_history_days = DAYS["keep_days"]
         settings.web.privacy_policy_url = POLICY_URL
         app = create_app(settings)
@@ -118,6 +119,7 @@ def test_by_default_the_conversation_stays_in_the_tab_and_the_notice_says_so(con
     page.get_by_role("button", name="English").click()  # the notice follows the widget's language
     expect(notice.get_by_text(text("privacy.server", "en", **DAYS))).to_be_visible()
     assert "12 days without use" in text("privacy.server", "en", **DAYS)
+    assert "200 days for statistics" in text("privacy.server", "en", **DAYS)
 
     other_tab = open_widget(context, base_url)  # a tab closed and opened again: nothing is left
     expect(other_tab.get_by_text(text("widget.welcome", "th"))).to_be_visible()
