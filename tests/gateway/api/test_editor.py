@@ -53,14 +53,14 @@ def test_token_is_required(editor_app):
     assert wrong.json()["error"]["code"] == "unauthorized"
 
 
-def test_created_service_is_searchable_within_a_second(editor_app, seed_services):
+def test_created_service_is_searchable_when_the_response_returns(editor_app, seed_services):
+    """No waiting and no polling: the writer applies the change to the live index before it answers.
+    How long that takes is a benchmark's figure (benchmarks/search_scale.py), not a test's."""
     client, runtime = editor_app
     assert top_service(runtime, "ขึ้นทะเบียนหมาที่เขต") != "dog-licence"
-    started = time.monotonic()
     response = client.post("/api/admin/services", json=new_service(seed_services), headers=AUTH)
     assert response.status_code == 201, response.text
     assert top_service(runtime, "ขึ้นทะเบียนหมาที่เขต") == "dog-licence"
-    assert time.monotonic() - started < 1.0
     assert top_service(runtime, "how do I register my dog") == "dog-licence"
 
 

@@ -32,6 +32,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient
         settings = make_settings(tmp_path_factory.mktemp("privacy-routes"), rasa_port=port, prebuilt_catalogue=True)
         # Days nobody would pick, so the notice can only show them if it reads the settings.
         settings.privacy.conversation_days, settings.privacy.handoff_days, settings.privacy.feedback_days = 12, 45, 77
+        settings.privacy.analytics_days = 200
         settings.web.keep_history_days = 3
         settings.web.privacy_policy_url = POLICY_URL
         with TestClient(create_app(settings)) as client:
@@ -97,6 +98,7 @@ def test_a_conversation_is_exported_then_erased_and_then_unknown(stack):
         "erased": {
             "handoff_requests": 1,
             "feedback": 1,
+            "turn_events": 2,  # the two turns the citizen typed (backoffice analytics)
             "held_national_ids": 0,
             "rasa_tracker_events": 4,
             "activity": 1,
@@ -120,7 +122,7 @@ def test_an_erasure_rasa_cannot_finish_is_503_and_a_second_delete_finishes_it(st
     assert first.status_code == 503
     error = first.json()["error"]
     assert error["code"] == "erasure_incomplete"
-    assert error["details"]["erased"] == {"handoff_requests": 1, "feedback": 1}
+    assert error["details"]["erased"] == {"handoff_requests": 1, "feedback": 1, "turn_events": 1}
     assert rasa.said(conversation_id) != []  # still there: the response did not pretend otherwise
 
     second = client.delete(f"/api/admin/conversations/{conversation_id}", headers=AUTH)
@@ -144,6 +146,7 @@ def test_the_widget_is_told_the_days_and_the_policy_from_the_settings(stack):
         "conversation_days": 12,
         "handoff_days": 45,
         "feedback_days": 77,
+        "analytics_days": 200,
         "policy_url": POLICY_URL,
     }
 
@@ -153,7 +156,7 @@ def test_the_demo_page_tells_the_truth_in_both_languages_from_the_settings(stack
     page = html.unescape(client.get("/").text)
     assert "kept in this browser only" not in page and "ในเบราว์เซอร์นี้เท่านั้น" not in page
     assert "{{" not in page
-    values = {"keep_days": 3, "conversation_days": 12, "handoff_days": 45, "feedback_days": 77}
+    values = {"keep_days": 3, "conversation_days": 12, "handoff_days": 45, "feedback_days": 77, "analytics_days": 200}
     for lang in ("th", "en"):
         assert text("privacy.device", lang, **values) in page
         assert text("privacy.server", lang, **values) in page
