@@ -12,6 +12,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from backoffice.accounts import api as staff_api
 from backoffice.analytics import api as analytics_api
+from backoffice.web import routes as admin_pages
 from channels.line import webhook as line_webhook
 from channels.web import chat_api, widget
 from gateway.api import actions_endpoint, editor, health, privacy
@@ -56,12 +57,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(privacy.router)  # export and erase a citizen's conversation
     app.include_router(staff_api.router)  # /admin/api/session, /admin/api/me: staff sign-in (backoffice/accounts)
     app.include_router(analytics_api.router)  # /admin/api/analytics/...: figures, unanswered list, CSV
+    app.include_router(admin_pages.router)  # /admin...: the back office's pages (backoffice/web)
+    app.mount("/admin/static", admin_pages.static_files(), name="admin-static")
     app.include_router(line_webhook.router)
     app.include_router(widget.router)  # GET / (the demo page), /widget.js, /widget.css
     # Inside CORS, so a browser can read the 413 too.
-    app.add_middleware(
-        BodyLimitMiddleware, limits=settings.body_limits.paths, default_bytes=settings.body_limits.default_bytes
-    )
+    # The back office's forms carry a whole service (Thai is 9 bytes a letter urlencoded) or a whole
+    # catalogue; the settings' own limits win where they name the same prefix.
+    limits = {**admin_pages.FORM_BODY_LIMITS, **settings.body_limits.paths}
+    app.add_middleware(BodyLimitMiddleware, limits=limits, default_bytes=settings.body_limits.default_bytes)
     # Sites that embed the widget call /api/chat from their own origin. No cookies are
     # involved, so credentials stay off; a preflight from any other origin is refused.
     app.add_middleware(

@@ -1,9 +1,10 @@
 """The one way to change the catalogue: write the store, then bring the live search up to date.
 
-The editor API and ``citizenbot catalogue import`` both change the catalogue through here. Every
-change is versioned in the store, which moves its revision on. With this process's live search
-attached (the gateway's), the change is searchable before the call returns. Without one (the
-command line), a running gateway notices the new revision within its poll interval and catches up.
+The editor API (publishing a draft too) and ``citizenbot catalogue import`` both change the
+catalogue through here. Every change is versioned in the store, which moves its revision on. With
+this process's live search attached (the gateway's), the change is searchable before the call
+returns. Without one (the command line), a running gateway notices the new revision within its
+poll interval and catches up.
 """
 
 from __future__ import annotations
@@ -52,6 +53,11 @@ class CatalogueWriter:
         """Make an earlier version current again (also undeletes), recorded as a new version."""
         self.store.restore(service_id, version, author)
         return Change(service_id, self.store.current_version(service_id), self._catch_up())
+
+    def publish_draft(self, draft_id: int, reviewer: str, expected_version: int | None = None) -> Change:
+        """Make a submitted draft live (:meth:`CatalogueStore.publish_draft`), searchable on return."""
+        draft = self.store.publish_draft(draft_id, reviewer, expected_version)
+        return Change(draft.service_id, draft.published_version or 0, self._catch_up())
 
     def import_services(self, services: Iterable[Service], author: str) -> dict[str, int]:
         """Create or update many services, all or nothing; counts of created, updated and unchanged."""

@@ -4,7 +4,8 @@ SQLite by default, PostgreSQL by URL in production (``postgresql+psycopg://``), 
 code; the tables come from migrations (knowledge/migrations). The current
 state of a service lives in ``services``; ``service_versions`` keeps each
 change with who made it, when, and which fields changed, so an editor can see
-the history and restore any earlier version.
+the history and restore any earlier version. Drafts (knowledge/drafts.py) live in their own
+table beside these: the bot never reads them until a reviewer publishes one here.
 """
 
 from __future__ import annotations
@@ -31,7 +32,9 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
+from knowledge import drafts
 from knowledge.database import create_store_engine
+from knowledge.drafts import DRAFT_STATES, OPEN_STATES, Draft, DraftState
 from knowledge.migrations.runner import upgrade
 from knowledge.schema import Service
 
@@ -46,7 +49,7 @@ __all__ = [
     "VersionRecord",
 ]
 
-ChangeKind = Literal["create", "update", "delete", "restore", "import"]
+ChangeKind = Literal["create", "update", "delete", "restore", "import", "publish"]
 
 
 class ServiceNotFoundError(LookupError):
@@ -247,6 +250,16 @@ class CatalogueStore:
             for row in rows
         ]
 
+    def service_version(self, service_id: str, version: int) -> Service:
+        """One version of a service as it was recorded (for a diff between any two)."""
+        with self._session() as session:
+            row = session.scalar(
+                select(_VersionRow).where(_VersionRow.service_id == service_id, _VersionRow.version == version)
+            )
+            if row is None:
+                raise ServiceNotFoundError(f"service {service_id!r} has no version {version}")
+            return Service.model_validate_json(row.data)
+
     # --- changing ----------------------------------------------------------------
 
     def _record(
@@ -267,36 +280,44 @@ class CatalogueStore:
 
     def create(self, service: Service, author: str) -> int:
         with self._writing() as session:
-            row = session.get(_ServiceRow, service.id, with_for_update=True)
-            if row is not None and not row.deleted:
-                raise ServiceExistsError(f"a service with id {service.id!r} already exists")
-            if row is None:
-                row = _ServiceRow(id=service.id, version=0, deleted=False, data="{}", updated_by=author)
-                session.add(row)
-                session.flush()
-                old = None
-            else:
-                old = json.loads(row.data)
-            row.data, row.version, row.deleted = _dump(service), row.version + 1, False
-            row.updated_at, row.updated_by = _now(), author
-            self._record(session, row, "create", author, old)
-            return row.version
+            return self._create_row(session, service, author, "create")
+
+    def _create_row(self, session: Session, service: Service, author: str, change: ChangeKind) -> int:
+        row = session.get(_ServiceRow, service.id, with_for_update=True)
+        if row is not None and not row.deleted:
+            raise ServiceExistsError(f"a service with id {service.id!r} already exists")
+        if row is None:
+            row = _ServiceRow(id=service.id, version=0, deleted=False, data="{}", updated_by=author)
+            session.add(row)
+            session.flush()
+            old = None
+        else:
+            old = json.loads(row.data)
+        row.data, row.version, row.deleted = _dump(service), row.version + 1, False
+        row.updated_at, row.updated_by = _now(), author
+        self._record(session, row, change, author, old)
+        return row.version
 
     def update(self, service: Service, author: str, expected_version: int | None = None) -> int:
         with self._writing() as session:
-            row = session.get(_ServiceRow, service.id, with_for_update=True)
-            if row is None or row.deleted:
-                raise ServiceNotFoundError(f"no service with id {service.id!r}")
-            if expected_version is not None and expected_version != row.version:
-                raise StaleVersionError(
-                    f"service {service.id!r} is at version {row.version}, not {expected_version}; "
-                    "reload it and apply your change again"
-                )
-            old = json.loads(row.data)
-            row.data, row.version = _dump(service), row.version + 1
-            row.updated_at, row.updated_by = _now(), author
-            self._record(session, row, "update", author, old)
-            return row.version
+            return self._update_row(session, service, author, expected_version, "update")
+
+    def _update_row(
+        self, session: Session, service: Service, author: str, expected_version: int | None, change: ChangeKind
+    ) -> int:
+        row = session.get(_ServiceRow, service.id, with_for_update=True)
+        if row is None or row.deleted:
+            raise ServiceNotFoundError(f"no service with id {service.id!r}")
+        if expected_version is not None and expected_version != row.version:
+            raise StaleVersionError(
+                f"service {service.id!r} is at version {row.version}, not {expected_version}; "
+                "reload it and apply your change again"
+            )
+        old = json.loads(row.data)
+        row.data, row.version = _dump(service), row.version + 1
+        row.updated_at, row.updated_by = _now(), author
+        self._record(session, row, change, author, old)
+        return row.version
 
     def delete(self, service_id: str, author: str) -> int:
         with self._writing() as session:
@@ -352,3 +373,92 @@ class CatalogueStore:
                 return False
         self.import_services(services, author)
         return True
+
+    # --- drafts (knowledge/drafts.py): never read by the bot until published -------
+
+    def _live_version(self, session: Session, service_id: str) -> int | None:
+        row = session.get(_ServiceRow, service_id)
+        return None if row is None or row.deleted else row.version
+
+    def create_draft(self, service: Service, author: str, expected_base_version: int | None = None) -> Draft:
+        """Start a draft of ``service`` (an existing one or a new id), based on the live version now.
+
+        ``expected_base_version``: the live version the editor opened; refused with StaleVersionError if
+        the live service moved on since. DraftExistsError when the service already has an open draft."""
+        with self._writing() as session:
+            base = self._live_version(session, service.id)
+            if expected_base_version is not None and expected_base_version != base:
+                raise StaleVersionError(
+                    f"service {service.id!r} is at version {base}, not {expected_base_version}; "
+                    "reload it and start the draft again"
+                )
+            return drafts.to_draft(drafts.new_row(session, service, author, base))
+
+    def get_draft(self, draft_id: int) -> Draft:
+        with self._session() as session:
+            row = session.get(drafts.DraftRow, draft_id)
+            if row is None:
+                raise drafts.DraftNotFoundError(draft_id=draft_id)
+            return drafts.to_draft(row)
+
+    def list_drafts(self, service_id: str | None = None, states: Iterable[DraftState] = OPEN_STATES) -> list[Draft]:
+        """Drafts in ``states`` (the open ones by default), the most recently changed first."""
+        wanted = [state for state in states if state in DRAFT_STATES]
+        with self._session() as session:
+            return [drafts.to_draft(row) for row in drafts.list_rows(session, service_id, wanted)]
+
+    def save_draft(self, draft_id: int, service: Service, author: str, expected_version: int) -> Draft:
+        """Replace the draft's content if nobody saved it since ``expected_version`` (else DraftStaleError)."""
+        with self._writing() as session:
+            row = drafts.row_for_update(session, draft_id)
+            drafts.save(row, service, author, expected_version)
+            return drafts.to_draft(row)
+
+    def submit_draft(self, draft_id: int, author: str, expected_version: int | None = None) -> Draft:
+        with self._writing() as session:
+            row = drafts.row_for_update(session, draft_id)
+            drafts.submit(row, author, expected_version)
+            return drafts.to_draft(row)
+
+    def return_draft(self, draft_id: int, reviewer: str, comment: str, expected_version: int | None = None) -> Draft:
+        """Send a submitted draft back to its editors with ``comment``; the reviewer must not have written it."""
+        with self._writing() as session:
+            row = drafts.row_for_update(session, draft_id)
+            drafts.give_back(row, reviewer, comment, expected_version)
+            return drafts.to_draft(row)
+
+    def rebase_draft(self, draft_id: int, author: str, expected_version: int | None = None) -> Draft:
+        """Base the draft on the live version now (after a DraftConflictError), keeping its content;
+        it must be submitted again. Publishing it then replaces whatever the live service says."""
+        with self._writing() as session:
+            row = drafts.row_for_update(session, draft_id)
+            drafts.rebase(row, author, self._live_version(session, row.service_id), expected_version)
+            return drafts.to_draft(row)
+
+    def discard_draft(self, draft_id: int, author: str, expected_version: int | None = None) -> Draft:
+        with self._writing() as session:
+            row = drafts.row_for_update(session, draft_id)
+            drafts.discard(row, author, expected_version)
+            return drafts.to_draft(row)
+
+    def publish_draft(self, draft_id: int, reviewer: str, expected_version: int | None = None) -> Draft:
+        """Make a submitted draft the live service, in one transaction with the draft's new state.
+
+        Written as a new live version (change ``publish``, by the draft's author; the reviewer is on the
+        draft and in the audit log) through the same path as an update, so the revision moves on and
+        every search catches up. Refused with DraftConflictError (or its kinds DraftIdTakenError,
+        LiveDeletedError) when the live service is no longer at
+        the draft's base version: publishing would silently undo that change."""
+        with self._writing() as session:
+            row = drafts.row_for_update(session, draft_id)
+            drafts.check_reviewer(row, reviewer, expected_version, "published")
+            live = self._live_version(session, row.service_id)
+            if live != row.base_version:
+                raise drafts.conflict(row.service_id, row.base_version, live)
+            service = drafts.content(row)
+            if live is None:
+                version = self._create_row(session, service, row.author, "publish")
+            else:
+                version = self._update_row(session, service, row.author, live, "publish")
+            drafts.mark_published(row, reviewer, version)
+            return drafts.to_draft(row)

@@ -3,6 +3,7 @@ need Rasa itself run in .venv-rasa and are skipped from collection here."""
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
 import os
 import subprocess
@@ -146,3 +147,53 @@ def live_stack(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) ->
         rasa.stop()
         server.should_exit = True
         thread.join(15)
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """One Debian Chromium for the whole suite (widget and back-office tests); each test opens its own
+    context, so no state is shared. Playwright is imported here: the Rasa environment has none."""
+    if not CHROMIUM.exists():
+        pytest.skip("needs /usr/bin/chromium: run scripts/ensure_system_packages.sh (make test does)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture(autouse=True)
+def _no_browser_loop_outside_browser_tests(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Hide the shared browser's event loop from the tests that do not drive it.
+
+    Playwright's sync API keeps its asyncio loop marked as running on the main thread between its
+    calls, for as long as the browser lives; with one browser for the session, every later test that
+    calls ``asyncio.run`` (the Rasa client's, the privacy routes') would be refused. The loop only runs
+    inside Playwright's calls, so a test that makes none can have the mark cleared, and gets it back.
+    """
+    if "browser" in request.fixturenames:
+        yield
+        return
+    loop = asyncio._get_running_loop()
+    if loop is not None:
+        asyncio._set_running_loop(None)
+    try:
+        yield
+    finally:
+        if loop is not None:
+            asyncio._set_running_loop(loop)

@@ -4,7 +4,8 @@ Every change goes through :class:`knowledge.catalogue_writer.CatalogueWriter`: v
 the store (who, when, which fields) and applied to the live search index before the response
 returns, so it is searchable at once, without retraining Rasa or restarting anything. These
 handlers only parse the request, call the writer and turn its errors into HTTP answers.
-``GET /api/admin/stale`` lists the facts to check again (knowledge.fact_review).
+``GET /api/admin/stale`` lists the facts to check again (knowledge.fact_review). Drafts, review,
+publish, preview and diffs: :mod:`gateway.api.editor_drafts`, included here under the same prefix.
 Protected by a bearer token: an account's API token (``citizenbot users token NAME``; writes need the
 role's ``edit`` permission, restores ``rollback``, imports ``import_export``; the history and the audit
 log name the account), or the shared ``editor.token``, which is deprecated and kept for existing
@@ -28,6 +29,7 @@ from backoffice.accounts.http_auth import bearer_principal
 from backoffice.accounts.messages import staff_error
 from backoffice.accounts.roles import Permission
 from gateway.api.deps import RuntimeDep
+from gateway.api.editor_drafts import router as drafts_router
 from gateway.runtime import Runtime
 from http_api.body import decode_body, loads_json, parse_json_body, validation_details
 from http_api.errors import ApiError
@@ -295,3 +297,6 @@ async def import_catalogue(request: Request, runtime: RuntimeDep, editor: Editor
     except ValidationError as error:  # pragma: no cover - parse_services wraps these
         raise ApiError(422, "invalid_catalogue", "The catalogue is not valid.", validation_details(error)) from error
     return await _write(runtime, lambda: runtime.writer.import_services(services, editor))
+
+
+router.include_router(drafts_router)  # /api/admin/drafts..., /api/admin/services/{id}/diff

@@ -20,6 +20,7 @@ from backoffice.accounts.store import StaffStore
 from channels.line import queue as line_queue
 from channels.line.queue import EventQueue
 from conversation import turn_events
+from knowledge import drafts as catalogue_drafts
 from knowledge import store as catalogue_store
 from knowledge.migrations import (
     STORES,
@@ -38,7 +39,10 @@ METADATA: dict[str, MetaData] = {
     "staff": staff_models.StaffBase.metadata,
 }
 # Tables later revisions add to a store's database, with models elsewhere (never made by create_all).
-LATER: dict[str, list[MetaData]] = {"conversations": [turn_events.metadata]}
+LATER: dict[str, list[MetaData]] = {
+    "conversations": [turn_events.metadata],
+    "catalogue": [catalogue_drafts.DraftBase.metadata],
+}
 
 
 def _tables(url: str) -> set[str]:

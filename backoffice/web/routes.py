@@ -1,0 +1,27 @@
+"""The back office's pages and their static files, in one router the gateway mounts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter
+from fastapi.staticfiles import StaticFiles
+
+from backoffice.web import analytics_pages, catalogue_pages, session_pages
+from backoffice.web.forms import MAX_FORM_BYTES
+
+__all__ = ["FORM_BODY_LIMITS", "STATIC_DIR", "router", "static_files"]
+
+STATIC_DIR = Path(__file__).parent / "static"
+# Largest form body per page prefix: an edited service, or the whole catalogue pasted into the import form.
+FORM_BODY_LIMITS = {"/admin/catalogue": 1024 * 1024, "/admin/catalogue-import": MAX_FORM_BYTES}
+
+router = APIRouter()
+router.include_router(session_pages.router)
+router.include_router(catalogue_pages.router)
+router.include_router(analytics_pages.router)
+
+
+def static_files() -> StaticFiles:
+    """The vendored stylesheet and script, served at ``/admin/static`` (no CDN, no build step)."""
+    return StaticFiles(directory=STATIC_DIR)
