@@ -65,7 +65,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # The back office's forms carry a whole service (Thai is 9 bytes a letter urlencoded) or a whole
     # catalogue; the settings' own limits win where they name the same prefix.
     limits = {**admin_pages.FORM_BODY_LIMITS, **settings.body_limits.paths}
-    app.add_middleware(BodyLimitMiddleware, limits=limits, default_bytes=settings.body_limits.default_bytes)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        limits=limits,
+        default_bytes=settings.body_limits.default_bytes,
+        page_refusal=admin_pages.too_large_page,  # a form of the back office: a bilingual page, not JSON
+    )
     # Sites that embed the widget call /api/chat from their own origin. No cookies are
     # involved, so credentials stay off; a preflight from any other origin is refused.
     app.add_middleware(

@@ -13,15 +13,19 @@ from settings, is easier to audit.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from starlette.datastructures import Headers
 from starlette.requests import Request
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from http_api.errors import ApiError, api_error_handler
 
-__all__ = ["BodyLimitMiddleware", "limit_for"]
+__all__ = ["BodyLimitMiddleware", "PageRefusal", "limit_for"]
+
+# A page's own refusal (e.g. the back office's bilingual HTML page for a browser's form); None: the JSON envelope.
+PageRefusal = Callable[[Request, int], Response | None]
 
 
 class _BodyTooLargeError(Exception):
@@ -45,10 +49,13 @@ def _declared_length(scope: Scope) -> int | None:
 
 
 class BodyLimitMiddleware:
-    def __init__(self, app: ASGIApp, limits: Mapping[str, int], default_bytes: int) -> None:
+    def __init__(
+        self, app: ASGIApp, limits: Mapping[str, int], default_bytes: int, page_refusal: PageRefusal | None = None
+    ) -> None:
         self.app = app
         self.limits = dict(limits)
         self.default_bytes = default_bytes
+        self.page_refusal = page_refusal
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -57,7 +64,7 @@ class BodyLimitMiddleware:
         limit = limit_for(scope["path"], self.limits, self.default_bytes)
         declared = _declared_length(scope)
         if declared is not None and declared > limit:
-            await self._refuse(scope, send, limit)  # the route never runs, the body is never read
+            await self._refuse(scope, send, limit, self.page_refusal)  # the route never runs, the body is never read
             return
 
         received = 0
@@ -90,12 +97,15 @@ class BodyLimitMiddleware:
             if response_started:
                 raise
         if too_large and not response_started:
-            await self._refuse(scope, send, limit)
+            await self._refuse(scope, send, limit, self.page_refusal)
 
     @staticmethod
-    async def _refuse(scope: Scope, send: Send, limit: int) -> None:
-        error = ApiError(413, "too_large", f"The request body is larger than {limit} bytes.")
-        response = await api_error_handler(Request(scope), error)
+    async def _refuse(scope: Scope, send: Send, limit: int, page_refusal: PageRefusal | None) -> None:
+        request = Request(scope)
+        response = page_refusal(request, limit) if page_refusal is not None else None
+        if response is None:
+            error = ApiError(413, "too_large", f"The request body is larger than {limit} bytes.")
+            response = await api_error_handler(request, error)
         response.headers["Connection"] = "close"  # the unread rest of the body is not worth waiting for
         await response(scope, _no_body, send)
 

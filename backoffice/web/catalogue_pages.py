@@ -20,12 +20,15 @@ from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 from actions.service_answer import service_card
 from backoffice.web.backend import PageBackend, PageBackendDep
 from backoffice.web.catalogue_view import ListFilters, filter_services, life_event_options
+from backoffice.web.drafts_view import DraftFilters, author_names, filter_drafts
+from backoffice.web.edit_form_view import error_texts, form_options
+from backoffice.web.forms import Form
 from backoffice.web.pages import PageContext, PageRefusalError, PageRoute, page_context, render
-from backoffice.web.service_form import LIFE_EVENTS, form_values, service_from_form
+from backoffice.web.service_form import form_values, service_from_form
 from knowledge.catalogue_files import CatalogueFileError, dump_services, parse_services
 from knowledge.diff import FieldChange, diff_services
 from knowledge.draft_preview import rank_with_draft
-from knowledge.drafts import Draft, DraftError, DraftExistsError
+from knowledge.drafts import DRAFT_STATES, OPEN_STATES, Draft, DraftError, DraftExistsError
 from knowledge.schema import Service
 from knowledge.store import ServiceNotFoundError, StaleVersionError
 
@@ -39,6 +42,7 @@ _NOTICES = {
     "published": "edit.published",
     "discarded": "edit.discarded",
     "returned": "edit.returned",
+    "rebased": "edit.rebased",
     "restored": "history.restored",
 }
 
@@ -61,6 +65,29 @@ def _live(backend: PageBackend, service_id: str) -> tuple[Service, int]:
 def _open_draft(backend: PageBackend, service_id: str) -> Draft | None:
     drafts = backend.store.list_drafts(service_id)
     return drafts[0] if drafts else None
+
+
+def _edit_base(backend: PageBackend, service_id: str) -> tuple[Service | None, int | None, Draft | None]:
+    """The live service and version (None for a new service's draft) and the open draft."""
+    draft = _open_draft(backend, service_id)
+    try:
+        return backend.store.get(service_id), backend.store.current_version(service_id), draft
+    except ServiceNotFoundError as error:
+        if draft is None:
+            raise PageRefusalError(404, "error.not_found") from error
+        return None, None, draft
+
+
+def _hidden(form: Form | None, draft: Draft | None, live_version: int | None) -> dict[str, Any]:
+    """The versions the form carries: what was posted when the form comes back, so a draft saved by
+    someone else meanwhile is still a conflict; else the ones now."""
+    if form is not None:
+        return {k: form.get(k) for k in ("live_version", "draft_id", "draft_version")}
+    return {
+        "live_version": live_version or "",
+        "draft_id": draft.id if draft else "",
+        "draft_version": draft.version if draft else "",
+    }
 
 
 @router.get("/catalogue")
@@ -107,17 +134,6 @@ def _import_notice(context: PageContext) -> str | None:
     return None
 
 
-def _error_texts(context: PageContext, errors: dict[str, str]) -> dict[str, str]:
-    texts = {}
-    for name, code in errors.items():
-        if code.startswith("edit.lists_match:"):
-            _, thai, english = code.split(":")
-            texts[name] = context.t("edit.lists_match", th=thai, en=english)
-        else:
-            texts[name] = context.t(code) if code.startswith("edit.") else code
-    return texts
-
-
 def _edit_page(
     context: PageContext,
     service_id: str,
@@ -125,16 +141,16 @@ def _edit_page(
     values: dict[str, Any] | None = None,
     errors: dict[str, str] | None = None,
     problem: str | None = None,
+    notice: str | None = None,
     status: int = 200,
 ) -> Response:
     backend = context.backend
-    live, live_version = _live(backend, service_id)
-    draft = _open_draft(backend, service_id)
+    live, live_version, draft = _edit_base(backend, service_id)
     shown = draft.service if draft else live
+    assert shown is not None
     changes = diff_services(live, draft.service) if draft else []
     done = context.request.query_params.get("done", "")
-    notice = None
-    if done in _NOTICES:
+    if done in _NOTICES and notice is None:
         notice = context.t(
             _NOTICES[done], version=context.request.query_params.get("version", live_version), from_version=""
         )
@@ -146,10 +162,10 @@ def _edit_page(
         live_version=live_version,
         draft=draft,
         values=values or form_values(shown),
-        errors=_error_texts(context, errors or {}),
+        errors=error_texts(context, errors or {}),
         changes=changes,
-        life_events=life_event_options(context.lang),
-        all_life_events=LIFE_EVENTS,
+        hidden=_hidden(context.form if values is not None else None, draft, live_version),
+        **form_options(context),
         own=bool(draft and context.principal and context.principal.name in [draft.author, *draft.contributors]),
         notice=notice,
         problem=problem,
@@ -166,9 +182,11 @@ def _save(context: PageContext, service_id: str) -> Draft | Response:
     """Save the form as the service's draft (create it when there is none); or the form again with errors."""
     backend, form, who = context.backend, context.form, context.require("edit").name
     assert form is not None
-    live, live_version = _live(backend, service_id)
+    live, live_version, _draft = _edit_base(backend, service_id)
     draft_id = form.int_or_none("draft_id")
     base = backend.store.get_draft(draft_id).service if draft_id else live
+    if base is None:
+        raise PageRefusalError(404, "error.not_found")
     result = service_from_form(base, form)
     if result.service is None:
         return _edit_page(context, service_id, values=result.values, errors=result.errors,
@@ -198,9 +216,15 @@ def _act(context: PageContext, service_id: str) -> Response:
     assert form is not None
     action = form.get("action", "save")
     done = {"save": "saved", "submit": "submitted", "publish": "published", "discard": "discarded"}.get(
-        action, "returned"
+        action, "rebased" if action == "rebase" else "returned"
     )
     extra = ""
+    if action.startswith(("add:", "remove:")):  # "add another" / "remove": the form again, nothing saved
+        context.require("edit")
+        live, _version, draft = _edit_base(backend, service_id)
+        base = draft.service if draft else live
+        values = service_from_form(base, form).values
+        return _edit_page(context, service_id, values=values, notice=context.t("edit.row_changed"))
     try:
         if action in ("save", "submit"):
             saved = _save(context, service_id)
@@ -223,10 +247,20 @@ def _act(context: PageContext, service_id: str) -> Response:
                 extra = f"&version={change.version}"
             elif action == "discard":
                 who = context.require("edit").name
-                _draft_audit(backend, who, "draft_discard", backend.store.discard_draft(draft_id, who, version))
+                discarded = backend.store.discard_draft(draft_id, who, version)
+                _draft_audit(backend, who, "draft_discard", discarded)
+                if discarded.base_version is None:  # a new service's draft: no page of its own any more
+                    return RedirectResponse("/admin/drafts?state=discarded&done=discarded", status_code=303)
+            elif action == "rebase":  # after the live service moved on: start from it, keep the content
+                who = context.require("edit").name
+                rebased = backend.store.rebase_draft(draft_id, who, version)
+                _draft_audit(backend, who, "draft_rebase", rebased, base_version=rebased.base_version)
             elif action == "return":
                 who = context.require("publish").name
-                returned = backend.store.return_draft(draft_id, who, form.get("comment") or "-", version)
+                if not form.get("comment"):
+                    problem = context.t("edit.comment_required")
+                    return _edit_page(context, service_id, problem=problem, status=422)
+                returned = backend.store.return_draft(draft_id, who, form.get("comment"), version)
                 _draft_audit(backend, who, "draft_return", returned)
             else:
                 raise PageRefusalError(400, "error.not_found")
@@ -243,9 +277,9 @@ async def edit_action(service_id: str, request: Request, backend: PageBackendDep
 
 def _preview(context: PageContext, service_id: str, question: str) -> Response:
     backend = context.backend
-    live, _version = _live(backend, service_id)
-    draft = _open_draft(backend, service_id)
+    live, _version, draft = _edit_base(backend, service_id)
     service = draft.service if draft else live
+    assert service is not None
     ranking = rank_with_draft(backend.catalogue, service, question) if question else None
     cards = {lang: service_card(service, lang) for lang in ("th", "en")}
     return render(
@@ -345,5 +379,18 @@ async def drafts(request: Request, backend: PageBackendDep) -> Response:
     context = await page_context(request, backend)
     if not (context.can("edit") or context.can("publish")):
         raise PageRefusalError(403, "error.forbidden")
-    open_drafts = await run_in_threadpool(backend.store.list_drafts)
-    return render(context, "drafts.html", drafts=open_drafts)
+    params = request.query_params
+    state = params.get("state", "open")
+    filters = DraftFilters(state if state in (*DRAFT_STATES, "open", "all") else "open",
+                           params.get("author", ""), params.get("service", ""))  # fmt: skip
+    states = {"open": OPEN_STATES, "all": DRAFT_STATES}.get(filters.state, (filters.state,))
+    every = await run_in_threadpool(backend.store.list_drafts, None, DRAFT_STATES)  # the author choices too
+    return render(
+        context,
+        "drafts.html",
+        drafts=filter_drafts([draft for draft in every if draft.state in states], filters),
+        filters=filters,
+        states=DRAFT_STATES,
+        authors=author_names(every),
+        notice=context.t("edit.discarded") if params.get("done") == "discarded" else None,
+    )

@@ -28,6 +28,9 @@ class Form:
     def all(self, name: str) -> list[str]:
         return list(self._values.get(name, []))
 
+    def names(self) -> list[str]:
+        return list(self._values)
+
     def int_or_none(self, name: str) -> int | None:
         value = self.get(name)
         return int(value) if value.isdigit() else None

@@ -26,7 +26,16 @@ from backoffice.web.backend import PageBackend
 from backoffice.web.forms import Form, read_form
 from backoffice.web.messages import LANGUAGES, label
 
-__all__ = ["LANG_COOKIE", "PageContext", "PageRefusalError", "PageRoute", "language_of", "page_context", "render"]
+__all__ = [
+    "LANG_COOKIE",
+    "PageContext",
+    "PageRefusalError",
+    "PageRoute",
+    "language_of",
+    "page_context",
+    "render",
+    "too_large_page",
+]
 
 LANG_COOKIE = "citizenbot_admin_lang"
 _HERE = Path(__file__).parent
@@ -120,6 +129,18 @@ def refusal_response(request: Request, error: PageRefusalError) -> Response:
     if context is None:
         context = PageContext(request, request.app.state.runtime, language_of(request))
     return render(context, "message.html", status=error.status, message=context.t(error.key))
+
+
+def too_large_page(request: Request, limit: int) -> Response | None:
+    """The refusal of an oversized form of a page (the body-limit middleware's, before any route runs):
+    a page in the person's language saying what to do; None for anything but a page, which keeps JSON."""
+    path = request.url.path
+    if not path.startswith("/admin") or path.startswith(("/admin/api", "/admin/static")):
+        return None
+    context = PageContext(request, request.app.state.runtime, language_of(request))
+    size = f"{limit / (1024 * 1024):.0f} MB" if limit >= 1024 * 1024 else f"{limit // 1024} KB"
+    response = render(context, "message.html", status=413, message=context.t("error.too_large", size=size))
+    return response
 
 
 class PageRoute(APIRoute):

@@ -7,18 +7,24 @@ from pathlib import Path
 from fastapi import APIRouter
 from fastapi.staticfiles import StaticFiles
 
-from backoffice.web import analytics_pages, catalogue_pages, session_pages
+from backoffice.web import analytics_pages, catalogue_pages, new_service_pages, session_pages
 from backoffice.web.forms import MAX_FORM_BYTES
+from backoffice.web.pages import too_large_page
 
-__all__ = ["FORM_BODY_LIMITS", "STATIC_DIR", "router", "static_files"]
+__all__ = ["FORM_BODY_LIMITS", "STATIC_DIR", "router", "static_files", "too_large_page"]
 
 STATIC_DIR = Path(__file__).parent / "static"
 # Largest form body per page prefix: an edited service, or the whole catalogue pasted into the import form.
-FORM_BODY_LIMITS = {"/admin/catalogue": 1024 * 1024, "/admin/catalogue-import": MAX_FORM_BYTES}
+FORM_BODY_LIMITS = {
+    "/admin/catalogue": 1024 * 1024,
+    "/admin/catalogue-new": 1024 * 1024,
+    "/admin/catalogue-import": MAX_FORM_BYTES,
+}
 
 router = APIRouter()
 router.include_router(session_pages.router)
 router.include_router(catalogue_pages.router)
+router.include_router(new_service_pages.router)
 router.include_router(analytics_pages.router)
 
 

@@ -1,27 +1,45 @@
 """The bilingual edit form: a :class:`Service` to form values and back, with each error on its own field.
 
-The form holds what editors change most (texts, documents, steps, example questions, colloquial
-names, keywords, life events, the review date); the rest of the service (offices, FAQ, facts, the
-source link) is carried over from the version being edited, unchanged.
+The form holds every field an editor may change: the texts, documents and steps, where to apply (its
+offices as rows), the facts with their sources and check dates (ADR 0008: a fact is either checked
+against its source or marked to verify, never a guess shown as a fact), the FAQ, the words citizens
+use (example questions, colloquial names, abbreviations, keywords), life events and review dates.
+Field names follow pydantic's locations, so a validation error lands on the input that has it.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
 
 from backoffice.web.forms import Form
-from knowledge.schema import LifeEvent, Service
+from backoffice.web.service_rows import ROW_KINDS, blank_row, row_data, rows_from_form, rows_of
+from knowledge.schema import VERIFIABLE_FIELDS, LifeEvent, Service, describe_error_location
 
-__all__ = ["LIST_PAIRS", "TEXT_FIELDS", "WORD_LISTS", "FormResult", "form_values", "service_from_form"]
+__all__ = [
+    "LIFE_EVENTS",
+    "LIST_PAIRS",
+    "TEXT_FIELDS",
+    "VERIFIABLE",
+    "WORD_LISTS",
+    "FormResult",
+    "blank_values",
+    "form_values",
+    "input_id",
+    "service_from_form",
+]
 
 TEXT_FIELDS = ("title", "summary", "eligibility", "fees", "processing_time", "agency")
+WHERE_TEXTS = ("where_to_apply.description", "where_to_apply.opening_hours")  # the second may be left empty
 LIST_PAIRS = ("documents", "steps")  # lists of Bilingual: line n in Thai is line n in English
-WORD_LISTS = ("example_questions", "colloquial_names", "keywords")  # either side may be shorter
+WORD_LISTS = ("example_questions", "colloquial_names", "abbreviations", "keywords")  # either side may be shorter
+SINGLES = ("source_url", "where_to_apply.online_url", "last_reviewed")
 LIFE_EVENTS = [event.value for event in LifeEvent]
+VERIFIABLE = sorted(VERIFIABLE_FIELDS)
+SERVICE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 @dataclass
@@ -31,16 +49,28 @@ class FormResult:
     errors: dict[str, str] = field(default_factory=dict)  # form field name -> label key or message
 
 
+def input_id(name: str) -> str:
+    """An element id for a field name: ``facts[0].source.url`` -> ``facts-0-source-url``."""
+    return re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-")
+
+
 def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 def form_values(service: Service) -> dict[str, Any]:
-    """What the form shows for ``service``: ``title.th`` -> text, ``documents.en`` -> lines, ..."""
-    values: dict[str, Any] = {}
+    """What the form shows for ``service``: ``title.th`` -> text, ``documents.en`` -> lines, rows, ..."""
+    values: dict[str, Any] = {"id": service.id}
     for name in TEXT_FIELDS:
         pair = getattr(service, name)
         values[f"{name}.th"], values[f"{name}.en"] = pair.th, pair.en
+    where = service.where_to_apply
+    values["where_to_apply.description.th"] = where.description.th
+    values["where_to_apply.description.en"] = where.description.en
+    values["where_to_apply.opening_hours.th"] = where.opening_hours.th if where.opening_hours else ""
+    values["where_to_apply.opening_hours.en"] = where.opening_hours.en if where.opening_hours else ""
+    values["where_to_apply.online_url"] = str(where.online_url) if where.online_url else ""
+    values["source_url"] = str(service.source_url)
     for name in LIST_PAIRS:
         items = getattr(service, name)
         values[f"{name}.th"] = "\n".join(item.th for item in items)
@@ -49,40 +79,107 @@ def form_values(service: Service) -> dict[str, Any]:
         lists = getattr(service, name)
         values[f"{name}.th"], values[f"{name}.en"] = "\n".join(lists.th), "\n".join(lists.en)
     values["life_events"] = [event.value for event in service.life_events]
+    values["to_verify"] = list(service.to_verify)
     values["last_reviewed"] = service.last_reviewed.isoformat() if service.last_reviewed else ""
+    values["rows"] = rows_of(service)
     return values
 
 
+def blank_values() -> dict[str, Any]:
+    """An empty form for a new service: one blank row of each kind to start from."""
+    return {"life_events": [], "to_verify": [], "rows": {key: [blank_row(kind)] for key, kind in ROW_KINDS.items()}}
+
+
 def _read(form: Form) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    for name in (*TEXT_FIELDS, *LIST_PAIRS, *WORD_LISTS):
+    values: dict[str, Any] = {"id": form.get("id")}
+    for name in (*TEXT_FIELDS, *WHERE_TEXTS, *LIST_PAIRS, *WORD_LISTS):
         for lang in ("th", "en"):
             values[f"{name}.{lang}"] = form.raw(f"{name}.{lang}").strip()
+    for name in SINGLES:
+        values[name] = form.get(name)
     values["life_events"] = [value for value in form.all("life_events") if value in LIFE_EVENTS]
-    values["last_reviewed"] = form.get("last_reviewed")
+    values["to_verify"] = [value for value in form.all("to_verify") if value in VERIFIABLE_FIELDS]
+    values["rows"] = rows_from_form(form, form.get("action"))
     return values
 
 
 def _error_field(location: tuple[Any, ...]) -> str:
-    """The form field a pydantic error belongs on: ``('documents', 2, 'en')`` -> ``documents.en``."""
-    names = [str(part) for part in location if not isinstance(part, int)]
-    if not names:
+    """The form field a pydantic error belongs on: ``('documents', 2, 'en')`` -> ``documents.en``,
+    ``('facts', 0, 'source')`` -> ``facts[0].source.url``, ``('title', 'th')`` -> ``title.th``."""
+    if not location:
         return "form"
-    if names[0] in (*TEXT_FIELDS, *LIST_PAIRS, *WORD_LISTS):
-        return f"{names[0]}.{names[1]}" if len(names) > 1 and names[1] in ("th", "en") else f"{names[0]}.th"
-    return names[0]
+    head = str(location[0])
+    if head in LIST_PAIRS:
+        lang = next((str(part) for part in location[1:] if part in ("th", "en")), "th")
+        return f"{head}.{lang}"
+    if head in WORD_LISTS:
+        return f"{head}.{location[1]}" if len(location) > 1 and location[1] in ("th", "en") else f"{head}.th"
+    name = describe_error_location(tuple(location))
+    if name.endswith("].source"):
+        return f"{name}.url"
+    if name in TEXT_FIELDS or name in WHERE_TEXTS or name.endswith(("].text", "].name", "].question", "].answer")):
+        return f"{name}.th"
+    return name
 
 
-def service_from_form(base: Service, form: Form) -> FormResult:
-    """The service the form describes, built on ``base``; or the errors, each on its field."""
+# Validators' English sentences (knowledge/schema.py) -> this form's bilingual label, matched by their start.
+_VALUE_ERRORS = (
+    ("a verified fact needs source.url", "edit.fact_needs_source"),
+    ("a verified fact needs checked", "edit.fact_needs_checked"),
+    ("an unverified fact must not carry checked", "edit.fact_unverified_checked"),
+    ("unknown field", "edit.pick_one"),
+)
+
+
+def _error_key(problem: Any) -> str:
+    kind, message = str(problem["type"]), str(problem["msg"])
+    if kind in ("missing", "string_too_short", "too_short"):
+        return "edit.required"
+    if kind.startswith("url"):
+        return "edit.bad_url"
+    if kind.startswith("date"):
+        return "edit.bad_date"
+    if kind.startswith(("float", "int")):
+        return "edit.bad_number"
+    if kind in ("greater_than_equal", "less_than_equal"):
+        return "edit.bad_coordinate"
+    if kind in ("enum", "literal_error"):
+        return "edit.pick_one"
+    text = message.removeprefix("Value error, ")
+    if "is in the future" in text:
+        return "edit.future_date"
+    if "no fact is verified" in text:
+        return "edit.reviewed_unverified"
+    if "later than the latest check" in text:
+        return "edit.reviewed_after_checks"
+    return next((key for start, key in _VALUE_ERRORS if text.startswith(start)), text)
+
+
+def _id_error(service_id: str) -> str | None:
+    if not service_id:
+        return "edit.required"
+    if not SERVICE_ID.fullmatch(service_id) or len(service_id) > 80:
+        return "edit.bad_id"
+    return None
+
+
+def service_from_form(base: Service | None, form: Form) -> FormResult:
+    """The service the form describes (the id of ``base``, or the form's own for a new service);
+    or the errors, each on its field."""
     values = _read(form)
     errors: dict[str, str] = {}
-    data = base.model_dump(mode="json")
+    service_id = base.id if base else values["id"]
+    if base is None and (id_problem := _id_error(service_id)):
+        errors["id"] = id_problem
+    data: dict[str, Any] = {"id": service_id}
     for name in TEXT_FIELDS:
         data[name] = {"th": values[f"{name}.th"], "en": values[f"{name}.en"]}
         for lang in ("th", "en"):
             if not values[f"{name}.{lang}"]:
                 errors[f"{name}.{lang}"] = "edit.required"
+    for lang in ("th", "en"):
+        if not values[f"where_to_apply.description.{lang}"]:
+            errors[f"where_to_apply.description.{lang}"] = "edit.required"
     for name in LIST_PAIRS:
         thai, english = _lines(values[f"{name}.th"]), _lines(values[f"{name}.en"])
         if not thai or not english:
@@ -95,18 +192,25 @@ def service_from_form(base: Service, form: Form) -> FormResult:
     if not values["life_events"]:
         errors["life_events"] = "edit.pick_event"
     data["life_events"] = values["life_events"]
-    if values["last_reviewed"]:
-        try:
-            data["last_reviewed"] = dt.date.fromisoformat(values["last_reviewed"]).isoformat()
-        except ValueError:
-            errors["last_reviewed"] = "edit.bad_date"
-    else:
-        data["last_reviewed"] = None
-    if errors:
-        return FormResult(None, values, errors)
+    data["to_verify"] = values["to_verify"]
+    if not values["source_url"]:
+        errors["source_url"] = "edit.required"
+    data["source_url"] = values["source_url"]
+    data["last_reviewed"] = values["last_reviewed"] or None
+    rows, row_errors = row_data(values["rows"])
+    errors.update(row_errors)
+    hours = [values[f"where_to_apply.opening_hours.{lang}"] for lang in ("th", "en")]
+    data["where_to_apply"] = {
+        "description": {lang: values[f"where_to_apply.description.{lang}"] for lang in ("th", "en")},
+        "online_url": values["where_to_apply.online_url"] or None,
+        "opening_hours": {"th": hours[0], "en": hours[1]} if any(hours) else None,
+        "offices": rows["offices"],
+    }
+    data["facts"], data["faq"] = rows["facts"], rows["faq"]
     try:
-        return FormResult(Service.model_validate(data), values)
+        service = Service.model_validate(data)
     except ValidationError as error:
         for problem in error.errors():
-            errors.setdefault(_error_field(tuple(problem["loc"])), str(problem["msg"]))
+            errors.setdefault(_error_field(tuple(problem["loc"])), _error_key(problem))
         return FormResult(None, values, errors)
+    return FormResult(None, values, errors) if errors else FormResult(service, values)

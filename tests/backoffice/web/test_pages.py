@@ -101,3 +101,54 @@ def test_a_reviewer_may_not_publish_a_draft_they_wrote(client: TestClient) -> No
     assert 'role="alert"' in response.text
     assert store.get_draft(draft.id).state == "submitted"
     assert store.current_version("divorce-registration") == 1
+
+
+def test_an_oversized_page_form_gets_a_page_in_the_persons_language_not_json(client: TestClient) -> None:
+    store = client.app.state.runtime.store
+    before = store.current_version("birth-registration")
+    body = {"csrf_token": csrf(client), "action": "save", "summary.en": "x" * (1024 * 1024 + 1)}
+    response = client.post("/admin/catalogue/birth-registration", data=body)
+    assert response.status_code == 413
+    assert response.headers["content-type"].startswith("text/html")
+    assert "แบบฟอร์มมีขนาดใหญ่เกินกว่าจะส่งได้ (เกิน 1 MB)" in response.text and 'role="alert"' in response.text
+    client.get("/admin/lang/en", params={"next": "/admin/catalogue"})
+    try:
+        english = client.post("/admin/catalogue-new", data=body)
+        assert english.status_code == 413 and "The form is too large to send (over 1 MB)" in english.text
+    finally:
+        client.get("/admin/lang/th", params={"next": "/admin/catalogue"})
+    api = client.post(
+        "/admin/api/session", content=b"x" * (2 * 1024 * 1024), headers={"content-type": "application/json"}
+    )
+    assert api.status_code == 413 and api.json()["error"]["code"] == "too_large"  # the API keeps its JSON
+    assert store.current_version("birth-registration") == before and store.list_drafts("birth-registration") == []
+
+
+def test_a_new_service_form_without_the_csrf_token_creates_nothing(client: TestClient) -> None:
+    response = client.post("/admin/catalogue-new", data={"action": "save", "id": "csrf-less-service"})
+    assert response.status_code == 403
+    assert client.app.state.runtime.store.list_drafts("csrf-less-service") == []
+
+
+def test_a_draft_behind_the_live_service_is_brought_up_to_date_keeping_its_content(client: TestClient) -> None:
+    runtime = client.app.state.runtime
+    store, service_id = runtime.store, "house-registration-move-in"
+    live = store.get(service_id)
+    edited = live.model_copy(update={"fees": live.fees.model_copy(update={"en": "Moving in costs nothing."})})
+    draft = store.create_draft(edited, "kanya")
+    runtime.writer.update(live.model_copy(update={"summary": live.summary.model_copy(update={"en": "Changed."})}),
+                          "someone-else")  # fmt: skip
+    page = client.get(f"/admin/catalogue/{service_id}")
+    assert 'data-behind="true"' in page.text and "ยังเผยแพร่ฉบับร่างนี้ไม่ได้" in page.text
+    form = {
+        "csrf_token": csrf(client),
+        "action": "rebase",
+        "draft_id": str(draft.id),
+        "draft_version": str(draft.version),
+    }
+    rebased = client.post(f"/admin/catalogue/{service_id}", data=form)
+    assert rebased.status_code == 200 and "ฉบับร่างตั้งต้นจากฉบับที่เผยแพร่อยู่แล้ว" in rebased.text
+    assert 'data-behind="true"' not in rebased.text
+    now = store.get_draft(draft.id)
+    assert now.base_version == store.current_version(service_id) and now.service.fees.en == "Moving in costs nothing."
+    store.discard_draft(draft.id, "kanya")
