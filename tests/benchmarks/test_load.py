@@ -253,4 +253,7 @@ def test_open_loop_with_a_baseline_against_a_stub(
     assert len(chat.statuses) - before == 2 + 40
     assert set(result["ratio"]) == {"turns_per_s", "p50_ms", "p95_ms", "p99_ms"}
     assert result["config"]["mode"] == "open" and result["config"]["rate"] == 40
-    assert result["turns_per_s"] == pytest.approx(40 * (result["answered"] / 20), rel=0.3)
+    # Turns per second are the answered turns over the measured wall time (a loaded machine stretches the
+    # 0.25 s slices, so the figure is checked against the time the run reports, not against 40/s).
+    assert result["seconds"] > 0
+    assert result["turns_per_s"] == pytest.approx(result["answered"] / result["seconds"], rel=0.05)
