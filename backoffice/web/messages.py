@@ -328,6 +328,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "analytics.language": ("Language", "ภาษา"),
     "analytics.questions": ("Questions", "จำนวนคำถาม"),
     "analytics.per_day": ("Questions per day", "คำถามต่อวัน"),
+    "analytics.per_day_table": ("The same figures as a table", "ตัวเลขชุดเดียวกันในรูปตาราง"),
     "analytics.day": ("Day", "วันที่"),
     "analytics.fallback_rate": ("Not answered (fallback)", "ตอบไม่ได้ (fallback)"),
     "analytics.handoff_rate": ("Handed to staff", "ส่งต่อเจ้าหน้าที่"),
