@@ -17,11 +17,17 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 
-from backoffice.accounts.http_auth import StaffBackendDep, StaffDep, cookie_name, require_permission
+from backoffice.accounts.http_auth import (
+    StaffBackendDep,
+    StaffDep,
+    clear_session_cookie,
+    cookie_name,
+    require_permission,
+    set_session_cookie,
+)
 from backoffice.accounts.messages import SignInRateLimitedError, staff_error
 from backoffice.accounts.passwords import MAX_PASSWORD_CHARS
 from backoffice.accounts.service import AccountLockedError, InvalidCredentialsError, Principal, csrf_token_for
-from backoffice.settings import BackofficeSettings
 from http_api.body import parse_json_body
 from http_api.rate_limits import Limit, client_address
 
@@ -55,12 +61,6 @@ def _me(principal: Principal, csrf_token: str | None) -> dict[str, Any]:
     return {**principal.to_dict(), "csrf_token": csrf_token}
 
 
-def _clear_cookie(response: Response, settings: BackofficeSettings) -> None:
-    response.delete_cookie(
-        cookie_name(settings), path="/", secure=settings.cookie_secure, httponly=True, samesite="strict"
-    )
-
-
 @router.post("/session", response_model=SessionOut)
 async def sign_in(request: Request, response: Response, backend: StaffBackendDep) -> SessionOut:
     accounts = backend.staff_accounts
@@ -86,15 +86,7 @@ async def sign_in(request: Request, response: Response, backend: StaffBackendDep
             until=until,
             minutes=max(1, math.ceil(seconds / 60)),
         ) from error
-    response.set_cookie(
-        cookie_name(settings),
-        signed.session_id,
-        max_age=int(settings.session_hours * 3600),
-        path="/",
-        secure=settings.cookie_secure,
-        httponly=True,
-        samesite="strict",
-    )
+    set_session_cookie(response, settings, signed.session_id)
     return SessionOut(**_me(signed.principal, signed.csrf_token), expires_at=signed.expires_at.isoformat())
 
 
@@ -104,7 +96,7 @@ async def sign_out(request: Request, backend: StaffBackendDep, principal: StaffD
     address = client_address(request, backend.trust_forwarded_for)
     await run_in_threadpool(accounts.sign_out, principal, address)
     response = Response(status_code=204)
-    _clear_cookie(response, accounts.settings)
+    clear_session_cookie(response, accounts.settings)
     return response
 
 
@@ -115,7 +107,7 @@ async def sign_out_everywhere(request: Request, backend: StaffBackendDep, princi
     address = client_address(request, backend.trust_forwarded_for)
     await run_in_threadpool(partial(accounts.sign_out_everywhere, principal.name, by=principal.name, address=address))
     response = Response(status_code=204)
-    _clear_cookie(response, accounts.settings)
+    clear_session_cookie(response, accounts.settings)
     return response
 
 

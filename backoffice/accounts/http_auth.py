@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated, Protocol
 from urllib.parse import parse_qs
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
 from backoffice.accounts.messages import staff_error
@@ -65,6 +65,25 @@ def cookie_name(settings: BackofficeSettings) -> str:
     """``__Host-`` makes browsers refuse the cookie unless it is Secure, host-only and for path ``/``,
     so no sibling subdomain can plant one; plain http (development) cannot use the prefix."""
     return "__Host-citizenbot_staff" if settings.cookie_secure else "citizenbot_staff"
+
+
+def set_session_cookie(response: Response, settings: BackofficeSettings, session_id: str) -> None:
+    """The session cookie, the same for the API's and the pages' sign-in: HTTP-only, strict same-site."""
+    response.set_cookie(
+        cookie_name(settings),
+        session_id,
+        max_age=int(settings.session_hours * 3600),
+        path="/",
+        secure=settings.cookie_secure,
+        httponly=True,
+        samesite="strict",
+    )
+
+
+def clear_session_cookie(response: Response, settings: BackofficeSettings) -> None:
+    response.delete_cookie(
+        cookie_name(settings), path="/", secure=settings.cookie_secure, httponly=True, samesite="strict"
+    )
 
 
 async def bearer_principal(accounts: StaffAccounts, authorization: str) -> Principal:

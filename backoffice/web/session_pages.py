@@ -16,7 +16,7 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
-from backoffice.accounts.http_auth import cookie_name
+from backoffice.accounts.http_auth import clear_session_cookie, set_session_cookie
 from backoffice.accounts.messages import staff_error
 from backoffice.accounts.service import AccountLockedError, InvalidCredentialsError
 from backoffice.web.backend import PageBackendDep
@@ -106,15 +106,7 @@ async def sign_in(request: Request, backend: PageBackendDep) -> Response:
             context, next_path, name=name, problem=refusal.details["messages"][context.lang], status=423
         )
     response = RedirectResponse(next_path, status_code=303)
-    response.set_cookie(
-        cookie_name(settings),
-        signed.session_id,
-        max_age=int(settings.session_hours * 3600),
-        path="/",
-        secure=settings.cookie_secure,
-        httponly=True,
-        samesite="strict",
-    )
+    set_session_cookie(response, settings, signed.session_id)
     response.delete_cookie(_FORM_COOKIE, path="/admin")
     return response
 
@@ -126,10 +118,7 @@ async def sign_out(request: Request, backend: PageBackendDep) -> Response:
     address = client_address(request, backend.trust_forwarded_for)
     await run_in_threadpool(backend.staff_accounts.sign_out, context.principal, address)
     response = RedirectResponse("/admin/sign-in", status_code=303)
-    settings = backend.staff_accounts.settings
-    response.delete_cookie(
-        cookie_name(settings), path="/", secure=settings.cookie_secure, httponly=True, samesite="strict"
-    )
+    clear_session_cookie(response, backend.staff_accounts.settings)
     return response
 
 
