@@ -66,16 +66,18 @@ def admin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Admin]:
 
 @pytest.fixture
 def context(browser: Browser) -> Iterator[BrowserContext]:
+    """A fresh browser context; a script error on any of its pages fails the test."""
     context = browser.new_context(viewport=DESKTOP, locale="th-TH")
     context.set_default_timeout(20_000)
+    errors: list[str] = []
+    context.on("page", lambda page: page.on("pageerror", lambda error: errors.append(str(error))))
     yield context
     context.close()
+    assert not errors, f"script errors on the back office's pages: {errors}"
 
 
 def open_page(context: BrowserContext, url: str) -> Page:
     page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(url)
     return page
 
