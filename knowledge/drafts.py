@@ -220,10 +220,6 @@ def to_draft(row: DraftRow) -> Draft:
     )
 
 
-def _dump(service: Service) -> str:
-    return json.dumps(service.model_dump(mode="json"), ensure_ascii=False, sort_keys=True)
-
-
 def open_draft_of(session: Session, service_id: str) -> DraftRow | None:
     return session.scalar(
         select(DraftRow).where(DraftRow.service_id == service_id, DraftRow.state.in_(OPEN_STATES)).limit(1)
@@ -241,7 +237,7 @@ def new_row(session: Session, service: Service, author: str, base_version: int |
         base_version=base_version,
         version=1,
         state="draft",
-        data=_dump(service),
+        data=service.stored_json(),
         author=author,
         contributors=json.dumps([author], ensure_ascii=False),
         updated_by=author,
@@ -286,7 +282,7 @@ def save(row: DraftRow, service: Service, author: str, expected_version: int) ->
     _check(row, expected_version, "saved", OPEN_STATES)
     if service.id != row.service_id:
         raise DraftMismatchError(draft_id=row.id, service_id=row.service_id, given=service.id)
-    row.data = _dump(service)
+    row.data = service.stored_json()
     contributors: list[str] = json.loads(row.contributors)
     if author not in contributors:
         row.contributors = json.dumps([*contributors, author], ensure_ascii=False)

@@ -7,6 +7,7 @@ field and the missing language, so an editor knows exactly what to fix.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from enum import StrEnum
 from typing import Annotated
@@ -301,6 +302,10 @@ class Service(BaseModel):
         the old field-level ``to_verify`` flags, each once, in the order first named."""
         fields = [fact.field for fact in self.facts if not fact.verified] + list(self.to_verify)
         return list(dict.fromkeys(fields))
+
+    def stored_json(self) -> str:
+        """The text a service is kept as, live or in a draft: sorted keys, so equal services store equal text."""
+        return json.dumps(self.model_dump(mode="json"), ensure_ascii=False, sort_keys=True)
 
 
 _LOC_RE = re.compile(r"\d+")

@@ -118,10 +118,6 @@ class CatalogueChanges:
     removed: frozenset[str]
 
 
-def _dump(service: Service) -> str:
-    return json.dumps(service.model_dump(mode="json"), ensure_ascii=False, sort_keys=True)
-
-
 def _changed_fields(old: dict[str, Any] | None, new: dict[str, Any]) -> list[str]:
     if old is None:
         return sorted(new)
@@ -293,7 +289,7 @@ class CatalogueStore:
             old = None
         else:
             old = json.loads(row.data)
-        row.data, row.version, row.deleted = _dump(service), row.version + 1, False
+        row.data, row.version, row.deleted = service.stored_json(), row.version + 1, False
         row.updated_at, row.updated_by = _now(), author
         self._record(session, row, change, author, old)
         return row.version
@@ -314,7 +310,7 @@ class CatalogueStore:
                 "reload it and apply your change again"
             )
         old = json.loads(row.data)
-        row.data, row.version = _dump(service), row.version + 1
+        row.data, row.version = service.stored_json(), row.version + 1
         row.updated_at, row.updated_by = _now(), author
         self._record(session, row, change, author, old)
         return row.version
@@ -351,7 +347,7 @@ class CatalogueStore:
         counts = {"created": 0, "updated": 0, "unchanged": 0}
         with self._writing() as session:
             for service in services:
-                data = _dump(service)
+                data = service.stored_json()
                 row = session.get(_ServiceRow, service.id, with_for_update=True)
                 if row is not None and not row.deleted and row.data == data:
                     counts["unchanged"] += 1
