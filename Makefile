@@ -80,9 +80,10 @@ checks-without-model: lint typecheck validate-rasa test-gateway-without-model
 
 # Training keeps about one core busy (TensorFlow on small batches), so the checks and the tests that
 # need no model run on the other one meanwhile; each step's output is printed when it ends (-Otarget).
+# Then the Rasa environment's tests run beside the ones that talk to a real Rasa, which mostly wait on it.
 test: setup setup-system
 	@$(MAKE) --no-print-directory -j2 -Otarget model checks-without-model
-	@$(MAKE) --no-print-directory test-rasa-env test-gateway-with-model
+	@$(MAKE) --no-print-directory -j2 -Otarget test-rasa-env test-gateway-with-model
 
 bench: setup model
 	$(VENV)/bin/python benchmarks/retrieval_xquad.py

@@ -1,12 +1,14 @@
 """Two real `rasa run` replicas behind one gateway, sharing a PostgreSQL tracker store and a Redis lock
-store: a conversation whose turns alternate between them keeps its context, and killing one with -9
-during a burst of turns loses none (conversation/rasa_replicas.py retries the dropped ones).
+store: a conversation whose turns alternate between them keeps its context, killing one with -9
+during a burst of turns loses none (conversation/rasa_replicas.py retries the dropped ones), and the
+context survives a restart of every replica.
 
 One pair of replicas for the whole module: each takes about a minute to load its model."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import re
 import signal
@@ -205,3 +207,89 @@ def test_killing_one_replica_during_a_burst_of_turns_loses_no_turn(replicas: Rep
     health = httpx.get(f"{stack.base_url}/health", timeout=10).json()
     assert health["status"] == "ok"  # one replica still serves
     assert health["rasa"]["replicas"]["states"] == ["down", "up"]
+
+
+def test_conversation_context_survives_a_restart_of_every_replica(
+    replicas: Replicas, postgres_url: str, redis_url: str, redis_prefix: str
+):
+    """The PostgreSQL tracker store and the Redis lock store, through real `rasa run` processes: Rasa
+    waits for a lock held in Redis, the conversation is in PostgreSQL, and after every replica is
+    killed with -9 and one is started again, the follow-up is answered for the service asked about.
+    Last in the module: it takes the replicas down (one comes back)."""
+    import redis as redis_client
+    import sqlalchemy
+
+    from conversation.rasa_client import RasaClient
+
+    stack = replicas.stack
+    prefix = re.sub(r"[^A-Za-z0-9]", "", redis_prefix)
+    token = replicas.settings.rasa.auth_token.get_secret_value() if replicas.settings.rasa.auth_token else ""
+    locks = redis_client.Redis.from_url(f"{redis_url}/1")
+    engine = sqlalchemy.create_engine(postgres_url)
+
+    def stored_events(sender: str) -> int:
+        with engine.connect() as connection:
+            query = sqlalchemy.text("SELECT count(*) FROM events WHERE sender_id = :sender")
+            return int(connection.execute(query, {"sender": sender}).scalar_one())
+
+    def rasa_ready() -> bool:
+        try:
+            return bool(httpx.get(f"{stack.base_url}/health", timeout=5).json()["rasa"]["ready"])
+        except (httpx.HTTPError, ValueError, KeyError):
+            return False
+
+    try:
+        conversation = f"stores-{uuid.uuid4().hex[:8]}"
+        first = stack.chat(conversation, "How do I renew my passport?")
+        assert "passport-renewal" in [m["card"]["service_id"] for m in first["messages"] if m["type"] == "card"]
+        sender = stack.rasa_sender(conversation)
+
+        # Rasa takes turns through the Redis lock: while another holder's ticket is unexpired, it waits.
+        lock_key = f"{prefix}:lock:{sender}"
+        held = {"conversation_id": sender, "tickets": [json.dumps({"number": 5, "expires": time.time() + 1.5})]}
+        locks.set(lock_key, json.dumps(held))
+        started = time.monotonic()
+        waited = _text(stack.chat(conversation, "how long does it take?"))
+        assert time.monotonic() - started >= 1.0, "Rasa did not wait for the lock held in Redis"
+        assert "passport" in waited.lower(), waited
+        assert wait_until(lambda: not locks.exists(lock_key), timeout=5), "Rasa left its lock behind"
+
+        stored = stored_events(sender)
+        assert stored > 0, "the conversation is not in PostgreSQL"
+
+        for process in replicas.processes:
+            if process.running and process.process is not None:
+                os.killpg(process.process.pid, signal.SIGKILL)
+                process.process.wait(10)
+        assert wait_until(lambda: not rasa_ready(), timeout=30)
+        killed_at = time.monotonic()
+        comeback = replicas.processes[0].start()
+        back = wait_until(
+            lambda: comeback.running and _serves_model(replicas.urls[0], token) and rasa_ready(),
+            timeout=RASA_STARTUP_SECONDS,
+        )
+        assert back, f"Rasa did not come back after kill -9\n{replicas.log_tail()}"
+        print(f"Rasa serving again {time.monotonic() - killed_at:.0f} s after every replica was killed")
+
+        follow_up = stack.chat(conversation, "and how much does it cost?")
+        assert follow_up["status"] == "ok", follow_up
+        cost = _text(follow_up)
+        # Answered for the passport, not "which service?": the slot came back from PostgreSQL.
+        assert "Fees:" in cost and "passport" in cost.lower(), cost
+
+        # Erasure (gateway/privacy.py) empties the tracker, and deletes the rows from PostgreSQL.
+        async def erase() -> list:
+            client = RasaClient(replicas.urls[0], 30, auth_token=token or None)
+            try:
+                await client.erase_tracker(sender)
+                return (await client.tracker(sender)).get("events") or []
+            finally:
+                await client.aclose()
+
+        left = asyncio.run(erase())
+        assert not [e for e in left if e["event"] in ("user", "bot")], left
+        # What is left is at most the fresh session Rasa started on reading the empty tracker.
+        assert stored_events(sender) <= len(left) < stored
+    finally:
+        engine.dispose()
+        locks.close()

@@ -1,22 +1,13 @@
 """Rasa's tracker and lock store from settings (gateway/rasa_endpoints.py): the endpoints file the
 supervisor hands ``rasa run`` for each kind of URL, bad URLs refused at start-up without echoing a
-password, Rasa's own loader reading the file, and a real Rasa on PostgreSQL and Redis that keeps a
-conversation's context across kill -9."""
+password, and Rasa's own loader reading the file."""
 
 from __future__ import annotations
 
-import asyncio
 import json
-import os
-import re
-import signal
 import subprocess
-import threading
-import time
-import uuid
 from pathlib import Path
 
-import httpx
 import pytest
 import yaml
 from pydantic import ValidationError
@@ -33,8 +24,7 @@ from gateway.rasa_endpoints import (
 )
 from gateway.settings import PROJECT_ROOT, RasaSettings, Settings
 from gateway.supervisor import rasa_command, rasa_environment
-from tests.services import delete_redis_keys
-from tests.support import make_settings, wait_until
+from tests.support import make_settings
 
 PASSWORD = "s3cret-pa$$word"  # a test value: the point is that it never appears on disk or in errors
 QUOTED_PASSWORD = "s3cret-pa%24%24word"
@@ -305,131 +295,5 @@ def test_rasa_reads_the_written_endpoints_with_passwords_from_its_environment(tm
     assert (tmp_path / "trackers.db").exists()
 
 
-# --- a real Rasa on PostgreSQL and Redis: context survives kill -9 -------------------------------
-
-RASA_STARTUP_SECONDS = 300  # as tests/conftest.py allows
-
-
-def _text(reply: dict) -> str:
-    return "\n".join(m.get("text") or "" for m in reply["messages"])
-
-
-@pytest.mark.rasa
-@pytest.mark.slow
-def test_conversation_context_survives_a_rasa_restart_with_shared_stores(
-    trained_model: Path, postgres_url: str, redis_url: str, redis_prefix: str, tmp_path: Path
-):
-    """PostgreSQL tracker store and Redis lock store: Rasa killed with -9 and started again answers
-    the follow-up for the service the conversation was about."""
-    import redis as redis_client
-    import sqlalchemy
-    import uvicorn
-
-    from conversation.rasa_client import RasaClient
-    from gateway.app import create_app
-    from gateway.supervisor import ManagedProcess
-    from tests.support import LiveStack, ThreadedServer
-
-    prefix = re.sub(r"[^A-Za-z0-9]", "", redis_prefix)
-    settings = make_settings(tmp_path, prebuilt_catalogue=True)
-    rasa_fields = {
-        **settings.rasa.model_dump(),
-        # The suite's own URL, driver and all: the tracker store goes through Rasa's psycopg2.
-        "tracker_store_url": postgres_url,
-        "lock_store_url": f"{redis_url}/1",
-        "redis_key_prefix": prefix,
-        "run_dir": tmp_path / "rasa-run",
-    }
-    settings.rasa = RasaSettings.model_validate(rasa_fields)
-    locks = redis_client.Redis.from_url(f"{redis_url}/1")
-    engine = sqlalchemy.create_engine(postgres_url)
-    rasa = ManagedProcess("rasa", rasa_command(settings), rasa_environment(settings), tmp_path / "rasa.log")
-    began = time.monotonic()
-    rasa.start()  # loads its model while the gateway loads its catalogue
-    app = create_app(settings)
-    server = ThreadedServer(
-        uvicorn.Config(app, host="127.0.0.1", port=settings.gateway.port, log_level="warning", lifespan="on")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    stack = LiveStack(settings, f"http://127.0.0.1:{settings.gateway.port}", app.state, rasa)
-    health = f"{stack.base_url}/health"
-
-    def rasa_ready(everything: bool = False) -> bool:
-        """Rasa serving its model, as the gateway sees it (and, with ``everything``, the catalogue too)."""
-        try:
-            response = httpx.get(health, timeout=5)
-            return response.status_code == 200 if everything else bool(response.json()["rasa"]["ready"])
-        except (httpx.HTTPError, ValueError, KeyError):
-            return False
-
-    def stored_events(sender: str) -> int:
-        with engine.connect() as connection:
-            query = sqlalchemy.text("SELECT count(*) FROM events WHERE sender_id = :sender")
-            return int(connection.execute(query, {"sender": sender}).scalar_one())
-
-    def fail_with_log(message: str) -> None:
-        log = (tmp_path / "rasa.log").read_text(errors="replace")[-4000:]
-        pytest.fail(f"{message}; rasa log tail:\n{log}")
-
-    try:
-        if not wait_until(lambda: rasa.running and rasa_ready(everything=True), timeout=RASA_STARTUP_SECONDS):
-            fail_with_log(f"stack not ready in {RASA_STARTUP_SECONDS} s")
-        ready_after = time.monotonic() - began
-        conversation = f"stores-{uuid.uuid4().hex[:8]}"
-        first = stack.chat(conversation, "How do I renew my passport?")
-        assert "passport-renewal" in [m["card"]["service_id"] for m in first["messages"] if m["type"] == "card"]
-        sender = stack.rasa_sender(conversation)
-
-        # Rasa takes turns through the Redis lock: while another holder's ticket is unexpired, it waits.
-        lock_key = f"{prefix}:lock:{sender}"
-        held = {"conversation_id": sender, "tickets": [json.dumps({"number": 5, "expires": time.time() + 1.5})]}
-        locks.set(lock_key, json.dumps(held))
-        started = time.monotonic()
-        waited = _text(stack.chat(conversation, "how long does it take?"))
-        assert time.monotonic() - started >= 1.0, "Rasa did not wait for the lock held in Redis"
-        assert "passport" in waited.lower(), waited
-        assert wait_until(lambda: not locks.exists(lock_key), timeout=5), "Rasa left its lock behind"
-
-        # The conversation is in PostgreSQL, not only in Rasa's memory.
-        stored = stored_events(sender)
-        assert stored > 0
-
-        assert rasa.process is not None
-        os.killpg(rasa.process.pid, signal.SIGKILL)
-        killed_at = time.monotonic()
-        rasa.process.wait(10)
-        assert wait_until(lambda: not rasa_ready(), timeout=30)
-        rasa.start()
-        if not wait_until(lambda: rasa.running and rasa_ready(), timeout=RASA_STARTUP_SECONDS):
-            fail_with_log("Rasa did not come back after kill -9")
-        back_after = time.monotonic() - killed_at
-        print(f"stack ready in {ready_after:.0f} s; Rasa serving again {back_after:.0f} s after kill -9")
-
-        follow_up = stack.chat(conversation, "and how much does it cost?")
-        assert follow_up["status"] == "ok", follow_up
-        cost = _text(follow_up)
-        # Answered for the passport, not "which service?": the slot came back from PostgreSQL.
-        assert "Fees:" in cost and "passport" in cost.lower(), cost
-
-        # Erasure (gateway/privacy.py) empties the tracker, and deletes the rows from PostgreSQL.
-        privacy_rasa = RasaClient(settings.rasa.url, 30, auth_token=settings.rasa.auth_token.get_secret_value())
-
-        async def erase() -> list:
-            try:
-                await privacy_rasa.erase_tracker(sender)
-                return (await privacy_rasa.tracker(sender)).get("events") or []
-            finally:
-                await privacy_rasa.aclose()
-
-        left = asyncio.run(erase())
-        assert not [e for e in left if e["event"] in ("user", "bot")], left
-        # What is left is at most the fresh session Rasa started on reading the empty tracker.
-        assert stored_events(sender) <= len(left) < stored
-    finally:
-        engine.dispose()
-        rasa.stop()
-        server.should_exit = True
-        thread.join(15)
-        delete_redis_keys(redis_url, prefix, databases=(0, 1))
-        locks.close()
+# A real Rasa on PostgreSQL and Redis (the lock waited for, context surviving kill -9, erasure):
+# tests/conversation/test_rasa_replicas.py, on its pair of replicas.
