@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
-from typing import Any
+from typing import Any, Protocol
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -17,6 +18,7 @@ from actions.service_actions import tell_service
 from actions.service_answer import follow_up_buttons
 from knowledge.service_search import CatalogueSearch
 from texts import Lang, text
+from texts.wording import format_opening
 
 __all__ = [
     "ActionChangeLanguage",
@@ -85,11 +87,30 @@ class ActionChangeLanguage(Action):
         return [SlotSet("last_answer", answer[:2000])]  # a rating now rates what the citizen reads
 
 
-class ActionHandoff(Action):
-    """Mark the conversation for a human agent and tell the citizen what happens next."""
+class OpeningHours(Protocol):
+    """When officers are at the desk (conversation/handoff/working_hours.py)."""
 
-    def __init__(self, store: ConversationStore) -> None:
+    def next_opening(self, now: dt.datetime) -> dt.datetime | None:
+        """None while open now; else the next opening, in the agency's time zone."""
+        ...
+
+
+def handoff_buttons(lang: Lang, *, contact: bool) -> list[dict[str, str]]:
+    """Cancel the request (and, when nobody can answer soon, leave a contact): the desk's commands."""
+    buttons = [{"title": text("handoff.button_cancel", lang), "payload": "/handoff_cancel"}]
+    if contact:
+        buttons.insert(0, {"title": text("handoff.button_contact", lang), "payload": "/handoff_contact"})
+    return buttons
+
+
+class ActionHandoff(Action):
+    """Mark the conversation for a human agent and tell the citizen what happens next: when an
+    officer will read it (now, or at the next opening: outside working hours it says when), the
+    1111 hotline, and buttons to cancel or to leave a contact."""
+
+    def __init__(self, store: ConversationStore, hours: OpeningHours | None = None) -> None:
         self.store = store
+        self.hours = hours
 
     def name(self) -> str:
         return "action_handoff"
@@ -106,7 +127,15 @@ class ActionHandoff(Action):
             logger.exception("could not store the hand-off request")
             dispatcher.utter_message(text=text("answers.error", lang))
             return []
-        dispatcher.utter_message(text=text("answers.handoff_done", lang, ticket=str(record.id)))
+        opening = self.hours.next_opening(dt.datetime.now(dt.UTC)) if self.hours is not None else None
+        if self.hours is None:
+            dispatcher.utter_message(text=text("answers.handoff_done", lang, ticket=str(record.id)))
+        elif opening is None:
+            said = text("handoff.received", lang, ticket=str(record.id))
+            dispatcher.utter_message(text=said, buttons=handoff_buttons(lang, contact=False))
+        else:
+            said = text("handoff.out_of_hours", lang, ticket=str(record.id), opening=format_opening(opening, lang))
+            dispatcher.utter_message(text=said, buttons=handoff_buttons(lang, contact=True))
         return [SlotSet("human_offered", False), SlotSet("misses", 0.0)]
 
 

@@ -15,6 +15,7 @@ from actions.conversation_actions import (
     ActionHandoff,
     ActionRecordFeedback,
     ActionRecordFeedbackComment,
+    OpeningHours,
 )
 from actions.language import ValidateSlotMappings
 from actions.service_actions import ActionAnswerDetail, ActionAnswerService, ActionBrowseLifeEvent, ActionFallback
@@ -33,9 +34,11 @@ def build_actions(
     status_provider: StatusProvider,
     status_attempts: StatusAttempts | None = None,
     id_vault: IdVault | None = None,
+    handoff_hours: OpeningHours | None = None,
 ) -> list[Action]:
     """``status_attempts``: the status check's attempt limit (none: unlimited, for tests of other things).
-    ``id_vault``: the national IDs behind the surrogates the gateway gave Rasa (conversation.turn)."""
+    ``id_vault``: the national IDs behind the surrogates the gateway gave Rasa (conversation.turn).
+    ``handoff_hours``: the hand-off desk's working hours (none: the reply does not say when)."""
     return [
         ValidateSlotMappings(),
         ActionAnswerService(catalogue, thresholds),
@@ -44,7 +47,7 @@ def build_actions(
         ActionBrowseLifeEvent(catalogue, thresholds),
         ActionAnswerOrRespond(catalogue, thresholds),
         ActionChangeLanguage(catalogue),
-        ActionHandoff(conversations),
+        ActionHandoff(conversations, handoff_hours),
         ActionDeclineHuman(),
         ActionRecordFeedback(conversations),
         ActionRecordFeedbackComment(conversations),

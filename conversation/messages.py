@@ -20,6 +20,8 @@ class TurnStatus(StrEnum):
     NO_REPLY = "no_reply"
     # Rasa down or slow, answered by the gateway's own catalogue search; its text is the notice.
     DEGRADED = "degraded"
+    # An officer holds the conversation (conversation/handoff): the message went to them, no bot reply.
+    WITH_OFFICER = "with_officer"
 
 
 def canned_reply(status: TurnStatus, lang: Lang) -> str:

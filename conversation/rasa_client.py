@@ -99,6 +99,14 @@ class RasaClient:
         nlu/rasa_tracker_store.py, deletes the rows): callers check with :meth:`tracker` afterwards."""
         await self._tracker_call("PUT", sender, json=[])
 
+    async def append_event(self, sender: str, event: dict[str, Any]) -> None:
+        """Append one event to the conversation's tracker (POST .../tracker/events), e.g.
+        ``{"event": "pause"}`` while an officer holds the conversation and ``{"event": "resume"}``
+        when they hand it back: Rasa keeps the slots and records messages but predicts nothing."""
+        path = f"/conversations/{quote(sender, safe=':')}/tracker/events"
+        # Pausing or resuming twice is the same as once: safe to repeat on another replica.
+        await self._request("POST", path, idempotent=True, json=event)
+
     async def _tracker_call(self, method: str, sender: str, **kwargs: Any) -> httpx.Response:
         # Rasa's router (sanic 21.12) does not unquote path parameters: "web%3Aabc" would be another
         # conversation. The ids the gateway makes (web:/line: with URL-safe characters) pass unchanged;

@@ -25,6 +25,7 @@ from typing import Any, Literal, Protocol
 
 from actions.api.id_vault import IdVault
 from conversation.degraded import CatalogueFallback
+from conversation.handoff.desk import HandoffDesk
 from conversation.messages import TurnStatus, canned_reply
 from conversation.picks import TypedPicks
 from conversation.rasa_client import RasaClient, RasaUnavailableError
@@ -51,6 +52,8 @@ class TurnRequest:
     language: Literal["th", "en"] | None = None  # an explicit choice (widget switch)
     # Who is asking, as a pseudonym (never a raw address): the status check counts attempts per client.
     client: str | None = None
+    # LINE: the event's reply token, kept with a held conversation's request for the officer's answer.
+    reply_token: str | None = None
 
 
 @dataclass
@@ -77,19 +80,43 @@ async def run_turn(
     vault: IdVault | None = None,
     picks: TypedPicks | None = None,
     recorder: TurnRecorder | None = None,
+    desk: HandoffDesk | None = None,
 ) -> TurnResult:
     """``fallback``: the catalogue answer to give while Rasa cannot (none: the canned apology).
     ``vault``: where a typed national ID waits for the status form (none: IDs are masked, and
     the status check cannot match them). ``picks``: the services each conversation was just
     offered, so a typed pick ("อันแรก", "ต่ออายุ") goes to Rasa as the quick reply it names.
     ``recorder``: takes the finished turn for the analytics once its reply is computed; a
-    recorder that fails costs the turn nothing."""
-    result = await _answer(request, rasa, fallback, vault, picks)
+    recorder that fails costs the turn nothing. ``desk``: the hand-off desk, asked first: while an
+    officer holds the conversation the message goes to them, Rasa is not asked and the turn ends
+    with status ``with_officer`` and no messages; its commands (cancel, leave a contact) are answered
+    by it (conversation/handoff/desk.py)."""
+    result = await _at_desk(request, desk) if desk is not None else None
+    if result is None:
+        result = await _answer(request, rasa, fallback, vault, picks)
     if recorder is not None:
         try:
             recorder.record(request, result)
         except Exception:
             logger.exception("the turn could not be recorded")
+    return result
+
+
+async def _at_desk(request: TurnRequest, desk: HandoffDesk) -> TurnResult | None:
+    """The desk's answer to the turn, or None for Rasa to answer; a failing desk never stops the bot."""
+    started = time.perf_counter()
+    typed = remove_zero_width(request.text).strip()
+    lang = request.language or reply_language(detect_language(typed))
+    try:
+        intercepted = await desk.intercept(request.sender, typed, lang, request.reply_token)
+    except Exception:
+        logger.exception("the hand-off desk could not look at the turn")
+        return None
+    if intercepted is None:
+        return None
+    status = TurnStatus.WITH_OFFICER if intercepted.with_officer else TurnStatus.OK
+    result = TurnResult(request.sender, intercepted.language, status, list(intercepted.messages))
+    result.duration_ms = (time.perf_counter() - started) * 1000
     return result
 
 

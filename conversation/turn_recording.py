@@ -79,7 +79,9 @@ def outcome_of(result: TurnResult) -> tuple[Outcome, str | None]:
             service_id = card.get("service_id")
             return Outcome.ANSWERED, str(service_id) if service_id else None
     said = [str(message.get("text") or "") for message in messages]
-    if _says(said, "answers.handoff_done"):
+    if result.status == TurnStatus.WITH_OFFICER or any(
+        _says(said, key) for key in ("answers.handoff_done", "handoff.received", "handoff.out_of_hours")
+    ):
         return Outcome.HANDOFF, None
     if _offers_a_person(messages):  # the second miss in a row: unmatched, with a person offered
         return Outcome.OUT_OF_CATALOGUE, None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -12,9 +14,11 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from backoffice.accounts import api as staff_api
 from backoffice.analytics import api as analytics_api
+from backoffice.inbox import api as inbox_api
 from backoffice.web import routes as admin_pages
 from channels.line import webhook as line_webhook
-from channels.web import chat_api, widget
+from channels.web import chat_api, handoff_api, widget
+from conversation.handoff.sweeper import sweep_forever
 from gateway.api import actions_endpoint, editor, health, privacy
 from gateway.runtime import Runtime
 from gateway.settings import Settings, get_settings
@@ -37,7 +41,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         runtime = Runtime.create(settings)
         app.state.runtime = runtime
         runtime.start()
+        sweeper = asyncio.create_task(sweep_forever(runtime.handoff_desk)) if runtime.handoff_desk else None
         yield
+        if sweeper is not None:
+            sweeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sweeper
         await runtime.aclose()
 
     app = FastAPI(
@@ -51,12 +60,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(TooManyRequestsError, too_many_requests_handler)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, validation_error_handler)  # type: ignore[arg-type]
     app.include_router(chat_api.router)
+    app.include_router(handoff_api.router)  # /api/chat/handoff: the widget's view of a hand-off
     app.include_router(health.router)
     app.include_router(actions_endpoint.router)
     app.include_router(editor.router)
     app.include_router(privacy.router)  # export and erase a citizen's conversation
     app.include_router(staff_api.router)  # /admin/api/session, /admin/api/me: staff sign-in (backoffice/accounts)
     app.include_router(analytics_api.router)  # /admin/api/analytics/...: figures, unanswered list, CSV
+    app.include_router(inbox_api.router)  # /api/admin/handoffs...: the agent inbox (backoffice/inbox)
     app.include_router(admin_pages.router)  # /admin...: the back office's pages (backoffice/web)
     app.mount("/admin/static", admin_pages.static_files(), name="admin-static")
     app.include_router(line_webhook.router)

@@ -30,6 +30,7 @@ from typing import Any
 
 from actions.api.conversation_store import ActivityRecord, ConversationStore, FeedbackRecord, HandoffRecord
 from actions.api.id_vault import IdVault
+from conversation.handoff.store import HandoffStore
 from conversation.rasa_client import RasaClient, RasaUnavailableError
 from conversation.turn_events import TurnEventStore
 
@@ -76,6 +77,7 @@ class PurgeReport:
     trackers_failed: list[str] = field(default_factory=list)
     turn_events: int | None = None  # None: no turn-event store attached
     turn_events_detached: int = 0  # events whose conversation was forgotten: kept, no longer linked
+    handoff_messages: int | None = None  # None: no hand-off desk attached
 
     def to_dict(self) -> dict[str, Any]:
         report: dict[str, Any] = {
@@ -87,6 +89,8 @@ class PurgeReport:
         if self.turn_events is not None:
             report["turn_events"] = self.turn_events
             report["turn_events_detached"] = self.turn_events_detached
+        if self.handoff_messages is not None:
+            report["handoff_messages"] = self.handoff_messages
         return report
 
 
@@ -119,6 +123,11 @@ def _handoff(record: HandoffRecord) -> dict[str, Any]:
         "status": record.status,
         "created_at": _utc(record.created_at),
         "transcript": transcript,
+        "assigned_to": record.assigned_to,
+        "taken_at": _utc(record.taken_at),
+        "closed_at": _utc(record.closed_at),
+        "outcome": record.outcome,
+        "contact": record.contact,  # the citizen's own, left with consent
     }
 
 
@@ -150,8 +159,10 @@ class ConversationPrivacy:
         retention: Retention,
         vault: IdVault | None = None,
         events: TurnEventStore | None = None,
+        handoffs: HandoffStore | None = None,
     ) -> None:
         self.store = store
+        self.handoffs = handoffs  # the hand-off desk's messages (conversation/handoff): same rules
         self.retention = retention
         self.vault = vault  # national IDs held for a status check in progress: erased with the rest
         self.events = events  # the analytics' turn events: exported, erased and kept by the same rules
@@ -180,6 +191,11 @@ class ConversationPrivacy:
             "feedback": [_feedback(record) for record in feedback],
             "turn_events": turn_events,
             "rasa_tracker": tracker,
+            **(
+                {"handoff_messages": await asyncio.to_thread(self._messages_of, conversation_id)}
+                if self.handoffs
+                else {}
+            ),
         }
 
     async def erase(self, conversation_id: str, rasa: RasaClient) -> dict[str, int] | None:
@@ -231,6 +247,9 @@ class ConversationPrivacy:
             now - dt.timedelta(days=days.feedback_days),
         )
         report = PurgeReport(removed["handoff_requests"], removed["feedback"])
+        if self.handoffs is not None:
+            cut = now - dt.timedelta(days=days.handoff_days)
+            report.handoff_messages = await asyncio.to_thread(self.handoffs.delete_messages_older_than, cut)
         if self.events is not None:
             cut = now - dt.timedelta(days=days.analytics_days)
             report.turn_events = await asyncio.to_thread(self.events.delete_older_than, cut)
@@ -272,7 +291,16 @@ class ConversationPrivacy:
         erased = self.store.erase_records(conversation_id)
         if self.events is not None:
             erased["turn_events"] = self.events.erase(conversation_id)
+        if self.handoffs is not None:
+            erased["handoff_messages"] = self.handoffs.erase_messages(conversation_id)
         return erased
+
+    def _messages_of(self, conversation_id: str) -> list[dict[str, Any]]:
+        assert self.handoffs is not None
+        return [
+            {"author": m.author, "agent": m.agent, "text": m.text, "created_at": _utc(m.created_at)}
+            for m in self.handoffs.messages_for_export(conversation_id)
+        ]
 
 
 class ActivityRecordingRasaClient(RasaClient):

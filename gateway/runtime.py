@@ -29,6 +29,9 @@ from channels.line.settings import LineSettings
 from channels.web.limits import ChatLimits
 from channels.web.sender_ids import SenderIds
 from conversation.degraded import CatalogueFallback
+from conversation.handoff.desk import HandoffDesk
+from conversation.handoff.store import HandoffStore
+from conversation.handoff.working_hours import WorkingHours
 from conversation.picks import TypedPicks
 from conversation.rasa_client import RasaClient
 from conversation.turn_events import TurnEventStore
@@ -94,6 +97,8 @@ class Runtime:
     # and what writes them after each reply (conversation/turn_recording.py).
     turn_events: TurnEventStore | None = None
     turn_recorder: TurnRecorder | None = None
+    # The hand-off desk (conversation/handoff): officers take conversations over and hand them back.
+    handoff_desk: HandoffDesk | None = None
     _loaded: threading.Event = field(default_factory=threading.Event)
     _stopping: threading.Event = field(default_factory=threading.Event)
 
@@ -115,8 +120,15 @@ class Runtime:
         checks = settings.status_check
         attempts = StatusAttempts(AttemptLimit(checks.attempts, checks.window_seconds), checks.storage_uri)
         id_vault = create_id_vault(settings)
+        hours = WorkingHours(settings.handoff)
         for action in build_actions(
-            catalogue, thresholds, conversations, SampleStatusProvider(), attempts, id_vault=id_vault
+            catalogue,
+            thresholds,
+            conversations,
+            SampleStatusProvider(),
+            attempts,
+            id_vault=id_vault,
+            handoff_hours=hours,
         ):
             executor.register_action(action)
         rasa_args = (settings.rasa.replica_urls(), settings.rasa.timeout_seconds)  # one or several replicas
@@ -128,7 +140,8 @@ class Runtime:
         kept = settings.privacy
         turn_events = TurnEventStore(conversations.engine)  # same database and pool as the conversations
         retention = Retention(kept.handoff_days, kept.feedback_days, kept.conversation_days, kept.analytics_days)
-        privacy = ConversationPrivacy(conversations, retention, id_vault, events=turn_events)
+        handoff_store = HandoffStore(conversations.engine)  # the desk's rows, beside the requests
+        privacy = ConversationPrivacy(conversations, retention, id_vault, events=turn_events, handoffs=handoff_store)
         purge_job = PurgeJob(
             privacy, lambda: RasaClient(*rasa_args, auth_token=rasa_token), kept.purge_interval_seconds
         )
@@ -157,6 +170,7 @@ class Runtime:
             typed_picks=TypedPicks(catalogue),
             turn_events=turn_events,
             turn_recorder=TurnRecorder(turn_events, catalogue_scorer(catalogue)),
+            handoff_desk=HandoffDesk(handoff_store, settings.handoff, rasa=rasa),
         )
 
     # What the channels use (see their Protocols: ChatBackend, LineBackend).

@@ -18,6 +18,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from backoffice.settings import BackofficeSettings
 from channels.line.settings import LineSettings
 from channels.web.settings import WebSettings
+from conversation.handoff.settings import HandoffSettings
 from gateway.rasa_endpoints import check_key_prefix, parse_lock_store_url, parse_tracker_store_url
 
 if TYPE_CHECKING:
@@ -315,6 +316,7 @@ class Settings(BaseSettings):
     rate_limits: RateLimitSettings = RateLimitSettings()
     body_limits: BodyLimitSettings = BodyLimitSettings()
     backoffice: BackofficeSettings = BackofficeSettings()  # staff sign-in, lock-out, sessions
+    handoff: HandoffSettings = HandoffSettings()  # the hand-off desk: working hours, holidays, time-outs
 
     @model_validator(mode="after")
     def _editor_token_fails_closed(self) -> Settings:

@@ -1,7 +1,8 @@
-"""Screenshots of the back office for the README: the editor and analytics pages, in Thai and English.
+"""Screenshots of the back office for the README: the editor, analytics and inbox pages, in Thai and English.
 
 Starts the gateway on a temporary store (the seed catalogue; no Rasa, so the chat answers from the
-catalogue search), asks it a few questions so the analytics have figures, signs an administrator in
+catalogue search), asks it a few questions so the analytics have figures, stores a few requests to talk
+to an officer (the hand-off action's own call) and works one through the inbox's API, signs an administrator in
 through the page in Debian's Chromium and writes PNGs to docs/images/.
 Run: ``.venv/bin/python scripts/backoffice_screenshots.py``.
 """
@@ -40,6 +41,12 @@ QUESTIONS = [
     "where do I pay parking tickets from another country",
 ]
 PASSWORD = "screenshots only, thrown away"
+# Requests to talk to an officer: (language, what the citizen said before asking, the reason).
+HANDOFFS = [
+    ("th", "บัตรประชาชนหายต้องแจ้งความก่อนไหม แล้วทำบัตรใหม่ได้ที่ไหนครับ", "asked"),
+    ("en", "My work permit expires next week, who do I talk to?", "offered_after_misses"),
+    ("th", "ขอเปลี่ยนชื่อลูกในทะเบียนบ้าน ต้องไปด้วยกันทั้งพ่อและแม่ไหมคะ", "asked"),
+]
 
 
 def _port() -> int:
@@ -102,14 +109,35 @@ def main() -> int:
                 update={"en": "Free. A late renewal (over 60 days) is fined up to 100 baht."}
             )
             runtime.store.create_draft(service.model_copy(update={"fees": fees}), "somsri")
-            _shoot(base)
+            worked = _handoffs(base, runtime)
+            _shoot(base, worked)
         finally:
             server.should_exit = True
             thread.join(15)
     return 0
 
 
-def _shoot(base: str) -> None:
+def _handoffs(base: str, runtime: object) -> int:
+    """Store the requests as the hand-off action does, and take, answer and hear back on the first one
+    through the inbox's API (an account token): the inbox shows a waiting list and a live conversation."""
+    conversations = runtime.conversations  # type: ignore[attr-defined]
+    ids = []
+    for lang, said, reason in HANDOFFS:
+        sender = httpx.post(f"{base}/api/chat", json={"text": said}, timeout=60).json()["sender"]
+        transcript = [{"from": "citizen", "text": said}, {"from": "citizen", "text": "ขอคุยกับเจ้าหน้าที่"}]
+        ids.append((conversations.request_handoff(f"web:{sender}", "web", lang, reason, transcript).id, sender))
+    token = runtime.staff_accounts.issue_token("somsri")  # type: ignore[attr-defined]
+    auth = {"Authorization": f"Bearer {token}"}
+    first, sender = ids[0]
+    httpx.post(f"{base}/api/admin/handoffs/{first}/take", headers=auth, timeout=30).raise_for_status()
+    reply = {"text": "สวัสดีครับ ถ้าบัตรหาย แจ้งที่สำนักงานเขตได้เลยโดยไม่ต้องแจ้งความ นำทะเบียนบ้านไปด้วยครับ"}
+    httpx.post(f"{base}/api/admin/handoffs/{first}/reply", headers=auth, json=reply, timeout=30).raise_for_status()
+    answer = {"sender": sender, "text": "ขอบคุณครับ ไปสำนักงานเขตไหนก็ได้ใช่ไหมครับ"}
+    httpx.post(f"{base}/api/chat", json=answer, timeout=60).raise_for_status()
+    return int(first)
+
+
+def _shoot(base: str, handoff_id: int) -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
         try:
@@ -125,6 +153,12 @@ def _shoot(base: str) -> None:
                 page.screenshot(path=str(OUT / f"backoffice-editor-{lang}.png"), full_page=False)
                 page.goto(f"{base}/admin/analytics")
                 page.screenshot(path=str(OUT / f"backoffice-analytics-{lang}.png"), full_page=True)
+                page.goto(f"{base}/admin/inbox")
+                page.click(f'[data-open="{handoff_id}"]')
+                page.wait_for_selector("#inbox-messages li[data-author=citizen]")
+                page.wait_for_selector('[data-figure="requests"]:not(:empty)')
+                page.wait_for_timeout(1500)  # the figures' tables and a second of the waiting clocks
+                page.screenshot(path=str(OUT / f"backoffice-inbox-{lang}.png"), full_page=True)
                 context.close()
         finally:
             browser.close()

@@ -14,7 +14,7 @@ _PRIVACY = "privacy"
 def widget_strings() -> dict[Lang, dict[str, str | list[str]]]:
     """Per language: every ``widget.*`` entry by its key, the example questions as one list
     ``suggestions`` (in table order), the privacy notice (``privacy.*`` as ``privacy_<key>``),
-    and the card words it shares with the actions and LINE.
+    the card words it shares with the actions and LINE, and the hand-off's "request cancelled".
 
     Texts keep their ``{placeholders}``: the widget fills them (a count, a date) itself."""
     entries = table()
@@ -38,5 +38,7 @@ def widget_strings() -> dict[Lang, dict[str, str | list[str]]]:
         words["documents"] = entries["answers.documents"][lang]
         words["reviewed"] = entries["card.reviewed"][lang]
         words["unchecked"] = entries["card.unchecked"][lang]
+        # Shown by the widget itself when its cancel button (POST /api/chat/handoff/cancel) worked.
+        words["handoff_cancelled"] = entries["handoff.cancelled"][lang]
         strings[lang] = words
     return strings

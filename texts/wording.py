@@ -13,6 +13,7 @@ __all__ = [
     "bilingual",
     "field_name",
     "format_date",
+    "format_opening",
     "join_list",
     "life_event_name",
     "text",
@@ -83,6 +84,25 @@ def format_date(date: dt.date, lang: Lang) -> str:
     """
     month = text(f"date.{_MONTH_KEYS[date.month - 1]}", lang)
     return f"{date.day} {month} {date.year + _YEAR_OFFSET[lang]}"
+
+
+_WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def format_opening(when: dt.datetime, lang: Lang) -> str:
+    """When the hand-off desk opens, as a citizen reads it (in ``when``'s own time zone).
+
+    :Example:
+
+        >>> format_opening(dt.datetime(2026, 12, 7, 8, 30), "th")
+        'วันจันทร์ที่ 7 ธ.ค. 2569 เวลา 08:30 น.'
+        >>> format_opening(dt.datetime(2026, 12, 7, 8, 30), "en")
+        'Monday 7 Dec 2026, 08:30'
+    """
+    weekday = text(f"handoff.weekday_{_WEEKDAY_KEYS[when.weekday()]}", lang)
+    return text(
+        "handoff.opening", lang, weekday=weekday, date=format_date(when.date(), lang), time=when.strftime("%H:%M")
+    )
 
 
 def life_event_name(event: LifeEvent, lang: Lang) -> str:

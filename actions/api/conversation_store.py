@@ -13,15 +13,21 @@ import datetime as dt
 import json
 from typing import Any
 
-from sqlalchemy import DateTime, Integer, String, Text, delete, select
+from sqlalchemy import DateTime, Index, Integer, String, Text, delete, select
+from sqlalchemy import text as sql_text
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 
 from knowledge.database import create_store_engine
 from knowledge.migrations.runner import upgrade
 from nlu.pii import mask_deep, mask_pii
 
-__all__ = ["ActivityRecord", "ConversationStore", "FeedbackRecord", "HandoffRecord"]
+__all__ = ["OPEN_HANDOFF_STATES", "ActivityRecord", "ConversationStore", "FeedbackRecord", "HandoffRecord"]
+
+# A request an officer still has to deal with: at most one per conversation (a partial unique index).
+OPEN_HANDOFF_STATES = ("waiting", "taken")
+_OPEN_WHERE = sql_text("status IN ('waiting', 'taken')")
 
 
 class _Base(DeclarativeBase):
@@ -41,8 +47,34 @@ class HandoffRecord(_Base):
     language: Mapped[str] = mapped_column(String(2))
     reason: Mapped[str] = mapped_column(String(32))  # asked | misses
     transcript: Mapped[str] = mapped_column(Text)  # JSON list of the last turns
-    status: Mapped[str] = mapped_column(String(16), default="open", index=True)
+    # waiting -> taken -> released | closed; waiting | taken -> cancelled (docs/handoff.md)
+    status: Mapped[str] = mapped_column(String(16), default="waiting", index=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    # The hand-off desk's columns (conversation/handoff, migration 0003).
+    assigned_to: Mapped[str | None] = mapped_column(String(120), nullable=True, index=True)  # account name
+    assigned_name: Mapped[str | None] = mapped_column(String(120), nullable=True)  # shown to the citizen
+    taken_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    outcome: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    # A phone or e-mail the citizen left with consent (/handoff_contact); clear for the officer only.
+    contact: Mapped[str | None] = mapped_column(Text, nullable=True)
+    contact_asked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # LINE: the reply token of the citizen's last message while held, for the officer's answer.
+    reply_token: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    reply_token_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    timeout_notified_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    typing_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    agent_seen_id: Mapped[int | None] = mapped_column(Integer, nullable=True)  # last message the officer read
+
+    __table_args__ = (
+        Index(
+            "ux_handoff_requests_open_sender",
+            "sender_id",
+            unique=True,
+            sqlite_where=_OPEN_WHERE,
+            postgresql_where=_OPEN_WHERE,
+        ),
+    )
 
 
 class FeedbackRecord(_Base):
@@ -82,28 +114,53 @@ class ConversationStore:
         self.engine.dispose()
 
     def request_handoff(
-        self, sender_id: str, channel: str, language: str, reason: str, transcript: list[dict[str, Any]]
+        self,
+        sender_id: str,
+        channel: str,
+        language: str,
+        reason: str,
+        transcript: list[dict[str, Any]],
+        now: dt.datetime | None = None,
     ) -> HandoffRecord:
-        """Mark the conversation for a human; an open request is not duplicated."""
-        with self._sessions.begin() as session:
-            existing = session.scalar(
-                select(HandoffRecord).where(HandoffRecord.sender_id == sender_id, HandoffRecord.status == "open")
-            )
-            if existing is not None:
-                return existing
-            record = HandoffRecord(
-                sender_id=sender_id,
-                channel=channel,
-                language=language,
-                reason=reason,
-                transcript=json.dumps(mask_deep(transcript), ensure_ascii=False),
-            )
-            session.add(record)
+        """Mark the conversation for a human; a waiting or taken request is returned, not duplicated.
+
+        Two requests at once (two replicas, a double tap): the partial unique index lets one insert
+        win, and the other returns the winner's row instead of an IntegrityError."""
+        existing = self.open_handoff(sender_id)
+        if existing is not None:
+            return existing
+        record = HandoffRecord(
+            sender_id=sender_id,
+            channel=channel,
+            language=language,
+            reason=reason,
+            transcript=json.dumps(mask_deep(transcript), ensure_ascii=False),
+            status="waiting",
+            created_at=now or _now(),
+        )
+        try:
+            with self._sessions.begin() as session:
+                session.add(record)
             return record
+        except IntegrityError:
+            winner = self.open_handoff(sender_id)
+            if winner is None:  # taken and closed in between: extremely unlikely, so say it loudly
+                raise
+            return winner
+
+    def open_handoff(self, sender_id: str) -> HandoffRecord | None:
+        """The conversation's waiting or taken request, if any."""
+        with self._sessions() as session:
+            return session.scalar(
+                select(HandoffRecord).where(
+                    HandoffRecord.sender_id == sender_id, HandoffRecord.status.in_(OPEN_HANDOFF_STATES)
+                )
+            )
 
     def open_handoffs(self) -> list[HandoffRecord]:
         with self._sessions() as session:
-            return list(session.scalars(select(HandoffRecord).where(HandoffRecord.status == "open")))
+            query = select(HandoffRecord).where(HandoffRecord.status.in_(OPEN_HANDOFF_STATES))
+            return list(session.scalars(query.order_by(HandoffRecord.id)))
 
     def record_feedback(
         self, sender_id: str, rating: str, question: str, answer: str, service_id: str | None

@@ -31,7 +31,8 @@ from backoffice.analytics.csv_export import csv_lines
 from backoffice.analytics.examples import AddedExample, add_example
 from backoffice.analytics.filters import FilterError, Filters, parse_filters
 from backoffice.analytics.grouping import UnansweredGroup, group_messages, normalised_key
-from conversation.turn_events import TurnEventStore
+from conversation.handoff.desk import HandoffDesk
+from conversation.turn_events import LOCAL_TIMEZONE, TurnEventStore
 from http_api.body import parse_json_body
 from http_api.deps import app_runtime
 from http_api.errors import ApiError
@@ -62,6 +63,9 @@ class AnalyticsBackend(Protocol):
 
     @property
     def staff_accounts(self) -> StaffAccounts: ...
+
+    @property
+    def handoff_desk(self) -> HandoffDesk | None: ...
 
     def wait_until_loaded(self, timeout: float | None = None) -> bool: ...
 
@@ -154,7 +158,18 @@ def summary(_staff: AnalyticsReader, backend: BackendDep, filters: FiltersDep) -
     _with_titles(figures["top_services"], services)
     _with_titles(figures["ratings"], services)
     figures["ratings_ignore_language"] = True  # ratings record no language
+    figures["handoffs"] = _handoff_figures(backend, filters)
     return figures
+
+
+def _handoff_figures(backend: AnalyticsBackend, filters: Filters) -> dict[str, Any] | None:
+    """The hand-off desk's figures over the same Thai calendar days (docs/handoff.md); None without a desk."""
+    desk = backend.handoff_desk
+    if desk is None:
+        return None
+    start = dt.datetime.combine(filters.start, dt.time.min, LOCAL_TIMEZONE)
+    end = dt.datetime.combine(filters.end + dt.timedelta(days=1), dt.time.min, LOCAL_TIMEZONE)
+    return desk.figures_of(desk.store.between(start, end, filters.channel, filters.language))
 
 
 @router.get("/unanswered", responses=_ERRORS)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["LANGUAGES", "label"]
+__all__ = ["LANGUAGES", "label", "labels"]
 
 LANGUAGES = ("th", "en")
 
@@ -18,6 +18,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "nav.catalogue": ("Services", "บริการ"),
     "nav.drafts": ("Drafts and review", "ฉบับร่างและการตรวจ"),
     "nav.analytics": ("Analytics", "สถิติการใช้งาน"),
+    "nav.inbox": ("Inbox", "กล่องคำขอ"),
     "nav.main": ("Main menu", "เมนูหลัก"),
     "nav.skip": ("Skip to content", "ข้ามไปยังเนื้อหา"),
     "lang.switch": ("ภาษาไทย", "English"),
@@ -357,6 +358,103 @@ _LABELS: dict[str, tuple[str, str]] = {
     "analytics.no_data": ("No data", "ไม่มีข้อมูล"),
     "analytics.off": ("This gateway records no turn events.", "ระบบนี้ไม่ได้บันทึกข้อมูลการสนทนา"),
     "analytics.bad_filter": ("A filter cannot be read: {problem}", "อ่านตัวกรองไม่ได้: {problem}"),
+    # the hand-off inbox (the page's script takes every "inbox.*" label of the page's language)
+    "inbox.title": ("Requests to talk to an officer", "คำขอคุยกับเจ้าหน้าที่"),
+    "inbox.noscript": (
+        "The inbox updates itself and needs JavaScript: please turn it on for this site.",
+        "หน้านี้อัปเดตรายการเองและต้องใช้ JavaScript กรุณาเปิดใช้ JavaScript สำหรับเว็บไซต์นี้",
+    ),
+    "inbox.waiting_count": ("{count} waiting", "รอ {count} เรื่อง"),
+    "inbox.presence": ("Your status", "สถานะของคุณ"),
+    "inbox.online": ("Online: I take requests", "พร้อมรับเรื่อง"),
+    "inbox.away": ("Away", "ไม่อยู่"),
+    "inbox.sound": ("Sound when a new request arrives", "ส่งเสียงเตือนเมื่อมีคำขอใหม่"),
+    "inbox.list": ("Open requests", "คำขอที่ยังเปิดอยู่"),
+    "inbox.none": (
+        "Nobody is waiting. New requests appear here by themselves, without reloading the page.",
+        "ยังไม่มีคำขอที่รออยู่ คำขอใหม่จะแสดงที่นี่เองโดยไม่ต้องโหลดหน้าใหม่",
+    ),
+    "inbox.loading": ("Loading the requests…", "กำลังโหลดรายการคำขอ…"),
+    "inbox.unreachable": (
+        "The inbox cannot reach the server right now; it keeps trying.",
+        "ขณะนี้เชื่อมต่อเซิร์ฟเวอร์ไม่ได้ ระบบจะลองใหม่ให้เองเรื่อย ๆ",
+    ),
+    "inbox.col_request": ("Request", "เรื่อง"),
+    "inbox.col_reason": ("Reason", "เหตุผล"),
+    "inbox.col_channel": ("Channel", "ช่องทาง"),
+    "inbox.col_language": ("Language", "ภาษา"),
+    "inbox.col_waiting": ("Waiting", "รอมาแล้ว"),
+    "inbox.col_last": ("Last message", "ข้อความล่าสุด"),
+    "inbox.col_contact": ("Contact", "ช่องทางติดต่อ"),
+    "inbox.col_holder": ("Held by", "ผู้รับเรื่อง"),
+    "inbox.request": ("Request #{id}", "เรื่องที่ #{id}"),
+    "inbox.open": ("Open request #{id}", "เปิดเรื่องที่ #{id}"),
+    "inbox.nobody": ("Nobody yet", "ยังไม่มีผู้รับ"),
+    "inbox.you": ("You", "คุณ"),
+    "inbox.unread": ("{count} new", "ใหม่ {count}"),
+    "inbox.new_request": ("New request #{id} is waiting.", "มีคำขอใหม่ เรื่องที่ #{id} กำลังรออยู่"),
+    "inbox.reason_asked": ("Asked for a person", "ขอคุยกับเจ้าหน้าที่"),
+    "inbox.reason_offered_after_misses": ("The assistant could not answer", "ผู้ช่วยตอบคำถามไม่ได้"),
+    "inbox.state_waiting": ("Waiting", "รอรับเรื่อง"),
+    "inbox.state_taken": ("With an officer", "เจ้าหน้าที่กำลังดูแล"),
+    "inbox.state_released": ("Back with the assistant", "ส่งกลับให้ผู้ช่วยแล้ว"),
+    "inbox.state_closed": ("Closed", "ปิดเรื่องแล้ว"),
+    "inbox.state_cancelled": ("Cancelled by the citizen", "ประชาชนยกเลิกคำขอ"),
+    "inbox.pick": (
+        "Open a request from the list to read the conversation and answer.",
+        "เลือกคำขอจากรายการเพื่ออ่านบทสนทนาและตอบกลับ",
+    ),
+    "inbox.details": ("About this request", "ข้อมูลคำขอ"),
+    "inbox.state": ("State", "สถานะ"),
+    "inbox.contact_full": ("Contact left by the citizen", "ช่องทางติดต่อที่ประชาชนให้ไว้"),
+    "inbox.transcript": ("What was said before the request", "บทสนทนาก่อนขอคุยกับเจ้าหน้าที่"),
+    "inbox.messages": ("Messages since the request", "ข้อความหลังขอคุยกับเจ้าหน้าที่"),
+    "inbox.no_messages": ("No messages yet.", "ยังไม่มีข้อความ"),
+    "inbox.from_citizen": ("Citizen", "ประชาชน"),
+    "inbox.from_bot": ("Assistant", "ผู้ช่วย"),
+    "inbox.from_agent": ("Officer", "เจ้าหน้าที่"),
+    "inbox.from_system": ("Notice to the citizen", "ข้อความแจ้งประชาชน"),
+    "inbox.take": ("Take this request", "รับเรื่องนี้"),
+    "inbox.taken_by": ("{name} holds this request.", "{name} รับเรื่องนี้อยู่"),
+    "inbox.reply": ("Reply to the citizen", "ตอบประชาชน"),
+    "inbox.send": ("Send", "ส่ง"),
+    "inbox.forward": ("Forward to a colleague", "ส่งต่อให้เพื่อนร่วมงาน"),
+    "inbox.forward_button": ("Forward", "ส่งต่อ"),
+    "inbox.agent_online": ("{name} (online)", "{name} (พร้อมรับเรื่อง)"),
+    "inbox.agent_away": ("{name} (away)", "{name} (ไม่อยู่)"),
+    "inbox.no_colleague": ("No other officer to forward to.", "ไม่มีเจ้าหน้าที่คนอื่นให้ส่งต่อ"),
+    "inbox.release": ("Hand back to the assistant", "ส่งกลับให้ผู้ช่วยตอบ"),
+    "inbox.close": ("Close with an outcome", "ปิดเรื่องพร้อมระบุผล"),
+    "inbox.outcome": ("Outcome", "ผลการดำเนินการ"),
+    "inbox.close_button": ("Close the request", "ปิดเรื่อง"),
+    "inbox.outcome_answered": ("Answered", "ตอบคำถามแล้ว"),
+    "inbox.outcome_referred": ("Referred to an agency", "แนะนำให้ติดต่อหน่วยงานอื่น"),
+    "inbox.outcome_no_reply": ("No reply from the citizen", "ประชาชนไม่ตอบกลับ"),
+    "inbox.outcome_abusive": ("Abusive", "ใช้ถ้อยคำไม่เหมาะสม"),
+    "inbox.done_taken": ("You hold request #{id} now.", "คุณรับเรื่องที่ #{id} แล้ว"),
+    "inbox.done_forwarded": ("Request #{id} forwarded to {name}.", "ส่งต่อเรื่องที่ #{id} ให้ {name} แล้ว"),
+    "inbox.done_released": (
+        "Request #{id} is back with the assistant.",
+        "ส่งเรื่องที่ #{id} กลับให้ผู้ช่วยตอบแล้ว",
+    ),
+    "inbox.done_closed": ("Request #{id} closed: {outcome}.", "ปิดเรื่องที่ #{id} แล้ว: {outcome}"),
+    "inbox.failed": ("That did not work: {problem}", "ทำรายการไม่สำเร็จ: {problem}"),
+    "inbox.figures": ("Figures", "ตัวเลขสรุป"),
+    "inbox.period": ("Period", "ช่วงเวลา"),
+    "inbox.days": ("Last {days} days", "{days} วันล่าสุด"),
+    "inbox.today": ("Last 24 hours", "24 ชั่วโมงล่าสุด"),
+    "inbox.fig_requests": ("Requests", "จำนวนคำขอ"),
+    "inbox.fig_taken": ("Taken by an officer", "เจ้าหน้าที่รับเรื่อง"),
+    "inbox.fig_median": ("Wait to pick-up, median", "เวลารอรับเรื่อง (มัธยฐาน)"),
+    "inbox.fig_p90": ("Wait to pick-up, 90th percentile", "เวลารอรับเรื่อง (เปอร์เซ็นไทล์ที่ 90)"),
+    "inbox.per_agent": ("Conversations per officer", "จำนวนบทสนทนาต่อเจ้าหน้าที่"),
+    "inbox.outcomes": ("Outcomes", "ผลการปิดเรื่อง"),
+    "inbox.agent": ("Officer", "เจ้าหน้าที่"),
+    "inbox.count": ("Count", "จำนวน"),
+    "inbox.no_data": ("No data yet", "ยังไม่มีข้อมูล"),
+    "inbox.minutes": ("{m} min {s} s", "{m} นาที {s} วินาที"),
+    "inbox.hours": ("{h} h {m} min", "{h} ชั่วโมง {m} นาที"),
+    "inbox.seconds": ("{s} s", "{s} วินาที"),
     "channel.web": ("Web", "เว็บ"),
     "channel.line": ("LINE", "LINE"),
     "channel.api": ("API", "API"),
@@ -372,3 +470,13 @@ def label(key: str, lang: str, **values: Any) -> str:
         return key
     text = pair[1] if lang == "th" else pair[0]
     return text.format(**values) if values else text
+
+
+def labels(prefix: str, lang: str) -> dict[str, str]:
+    """Every label whose key starts with ``prefix``, in ``lang``, by the rest of its key: what a page's
+    script is given (its texts keep their ``{placeholders}``, filled by the script)."""
+    return {
+        key.removeprefix(prefix): pair[1] if lang == "th" else pair[0]
+        for key, pair in _LABELS.items()
+        if key.startswith(prefix)
+    }

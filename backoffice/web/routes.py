@@ -7,7 +7,7 @@ from pathlib import Path
 from fastapi import APIRouter
 from fastapi.staticfiles import StaticFiles
 
-from backoffice.web import analytics_pages, catalogue_pages, new_service_pages, session_pages
+from backoffice.web import analytics_pages, catalogue_pages, inbox_pages, new_service_pages, session_pages
 from backoffice.web.forms import MAX_FORM_BYTES
 from backoffice.web.pages import too_large_page
 
@@ -26,6 +26,7 @@ router.include_router(session_pages.router)
 router.include_router(catalogue_pages.router)
 router.include_router(new_service_pages.router)
 router.include_router(analytics_pages.router)
+router.include_router(inbox_pages.router)
 
 
 def static_files() -> StaticFiles:

@@ -38,7 +38,11 @@ def _safe_next(value: str | None) -> str:
 
 
 def _home(context: PageContext) -> str:
-    return "/admin/analytics" if context.can("analytics") and not context.can("edit") else "/admin/catalogue"
+    if context.can("edit"):
+        return "/admin/catalogue"
+    if context.can("handoff"):
+        return "/admin/inbox"  # an agent's work is the inbox
+    return "/admin/analytics" if context.can("analytics") else "/admin/catalogue"
 
 
 @router.get("")

@@ -277,7 +277,10 @@ class LineEventHandler:
             return
         loading = asyncio.create_task(self.messenger.show_loading(chat.to)) if chat.private and chat.to else None
         client = f"line-user:{chat.user_id or chat.to}"  # the status check's attempts count per person
-        request = TurnRequest(sender=chat.conversation, text=text, channel="line", language=lang, client=client)
+        reply_token = getattr(event, "reply_token", None)
+        request = TurnRequest(
+            sender=chat.conversation, text=text, channel="line", language=lang, client=client, reply_token=reply_token
+        )
         try:
             result = await self._turn(request, self.rasa, self.fallback)
             messages: list[Message] = render_messages(result.messages, result.language)
@@ -290,7 +293,11 @@ class LineEventHandler:
             if loading is not None:
                 await loading
         self.languages.remember(chat.user_id, result.language)
-        outcome = await self.messenger.send(chat.to, getattr(event, "reply_token", None), messages, guard)
+        if result.status == TurnStatus.WITH_OFFICER and not messages:
+            # An officer holds the conversation: no bot reply; the desk keeps the token for the officer's.
+            logger.info("LINE turn held for an officer")
+            return
+        outcome = await self.messenger.send(chat.to, reply_token, messages, guard)
         logger.info(
             "LINE turn answered",
             extra={"status": str(result.status), "messages": len(messages), "outcome": outcome},

@@ -24,6 +24,7 @@ from actions.api.id_vault import IdVault
 from channels.line.settings import LineSettings
 from channels.line.signature import signature_is_valid
 from conversation.degraded import CatalogueFallback
+from conversation.handoff.desk import HandoffDesk
 from conversation.picks import TypedPicks
 from conversation.rasa_client import RasaClient
 from conversation.turn import TurnRecorder, run_turn
@@ -89,6 +90,11 @@ class LineBackend(Protocol):
         """Records each finished turn for the analytics (conversation/turn_recording.py); None: not."""
         ...
 
+    @property
+    def handoff_desk(self) -> HandoffDesk | None:
+        """The hand-off desk: held conversations' turns stop there; officers' replies go out by LINE."""
+        ...
+
 
 def missing_settings(line: LineSettings) -> list[str]:
     """The environment variables LINE still needs; empty when the channel can run."""
@@ -115,6 +121,7 @@ class LineChannel:
 
         from channels.line.delivery import LineMessenger
         from channels.line.events import LineEventHandler
+        from channels.line.handoff_delivery import LineHandoffDelivery
         from channels.line.queue import EventQueue
         from channels.line.user_limit import UserLimit
         from channels.line.worker import QueueWorker
@@ -128,8 +135,12 @@ class LineChannel:
         retention = line.queue.retention_days * 86400
         queue = await asyncio.to_thread(EventQueue, backend.events_store_url, retention)
         limit = Limit(line.user_limit.count, line.user_limit.seconds)
+        messenger = LineMessenger(AsyncMessagingApi(client), line.request_timeout_seconds)
+        desk = backend.handoff_desk
+        if desk is not None:
+            desk.deliveries["line"] = LineHandoffDelivery(messenger)
         handler = LineEventHandler(
-            messenger=LineMessenger(AsyncMessagingApi(client), line.request_timeout_seconds),
+            messenger=messenger,
             rasa=backend.rasa,
             list_services=backend.list_services,
             max_text_chars=backend.max_message_chars,
@@ -137,7 +148,11 @@ class LineChannel:
             user_limit=UserLimit(backend.rate_limiter, limit),
             on_unfollow=backend.unfollow_eraser,
             turn=functools.partial(
-                run_turn, vault=backend.id_vault, picks=backend.typed_picks, recorder=backend.turn_recorder
+                run_turn,
+                vault=backend.id_vault,
+                picks=backend.typed_picks,
+                recorder=backend.turn_recorder,
+                desk=desk,
             ),
         )
         worker = QueueWorker(queue, handler.handle_raw, line.queue)

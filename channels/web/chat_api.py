@@ -21,6 +21,7 @@ from actions.api.id_vault import IdVault
 from channels.web.limits import ChatLimits, check_client, check_conversation
 from channels.web.sender_ids import SenderIds
 from conversation.degraded import CatalogueFallback
+from conversation.handoff.desk import HandoffDesk
 from conversation.picks import TypedPicks
 from conversation.rasa_client import RasaClient
 from conversation.turn import TurnRecorder, TurnRequest, run_turn
@@ -63,6 +64,9 @@ class ChatBackend(Protocol):
 
     @property
     def turn_recorder(self) -> TurnRecorder | None: ...
+
+    @property
+    def handoff_desk(self) -> HandoffDesk | None: ...
 
 
 ChatBackendDep = Annotated[ChatBackend, Depends(app_runtime)]
@@ -131,6 +135,12 @@ async def chat(request: Request, runtime: ChatBackendDep) -> ChatResponse:
     client = senders.client_key(client_address(request, runtime.chat_limits.trust_forwarded_for))
     turn = TurnRequest(senders.rasa_sender(sender), parsed.text, "web", parsed.language, client=client)
     result = await run_turn(
-        turn, runtime.rasa, runtime.fallback, runtime.id_vault, runtime.typed_picks, runtime.turn_recorder
+        turn,
+        runtime.rasa,
+        runtime.fallback,
+        runtime.id_vault,
+        runtime.typed_picks,
+        runtime.turn_recorder,
+        desk=runtime.handoff_desk,
     )
     return ChatResponse(sender=sender, language=result.language, status=result.status.value, messages=result.messages)

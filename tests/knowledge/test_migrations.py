@@ -20,6 +20,7 @@ from backoffice.accounts.store import StaffStore
 from channels.line import queue as line_queue
 from channels.line.queue import EventQueue
 from conversation import turn_events
+from conversation.handoff import models as handoff_models
 from knowledge import drafts as catalogue_drafts
 from knowledge import store as catalogue_store
 from knowledge.migrations import (
@@ -40,7 +41,7 @@ METADATA: dict[str, MetaData] = {
 }
 # Tables later revisions add to a store's database, with models elsewhere (never made by create_all).
 LATER: dict[str, list[MetaData]] = {
-    "conversations": [turn_events.metadata],
+    "conversations": [turn_events.metadata, handoff_models.metadata],
     "catalogue": [catalogue_drafts.DraftBase.metadata],
 }
 

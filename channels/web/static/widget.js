@@ -10,6 +10,10 @@
  * `language` with every message (remembered until "new conversation"); pressed during a
  * conversation, the switch also asks the bot to say its current answer again in that language.
  *
+ * Hand-off: while a request for an officer is waiting or an officer holds the conversation, the
+ * widget polls GET /api/chat/handoff every 2 s (and once on load, to pick up after a reload), shows
+ * the officer's and the system's messages, "the officer is typing" and a cancel button.
+ *
  * Plain JavaScript, no dependencies, no build step. Bot and user content is only ever
  * put into the page as text nodes (never innerHTML), and links must be http(s).
  */
@@ -36,6 +40,8 @@
   const NUMBER_LOCALES = { th: "th-TH", en: "en-GB" };
   const MAX_HISTORY = 60; // entries kept across reloads: web storage is small and shared with the host site
   const REQUEST_TIMEOUT_MS = 65000; // a little over the gateway's own wait for Rasa
+  const HANDOFF_POLL_MS = 2 * 1000; // while a request for an officer is open
+  const HANDOFF_OPEN = ["waiting", "with_officer"];
   // Namespaced by gateway too, so two deployments embedded on one site keep apart.
   const STORE_PREFIX = `citizenbot.widget.v1:${ORIGIN}:`;
   const THAI = /[\u0E00-\u0E7F]/;
@@ -168,6 +174,9 @@
     history,
     pending: false,
     failed: null, // {text, display} of a message that got no answer, for the retry button
+    // The request for an officer: its state, the officer's display name, whether they are typing,
+    // and the id of the last officer/system message shown (the poll's cursor).
+    handoff: loadHandoff(),
   };
   if (!state.sender) store.remove("sender"); // a stored value of the wrong shape is dropped
 
@@ -175,8 +184,26 @@
     const raw = store.get("history", []);
     if (!Array.isArray(raw)) return [];
     return raw
-      .filter((e) => e && (e.role === "user" ? typeof e.text === "string" : e.role === "bot" && Array.isArray(e.messages)))
+      .filter(
+        (e) =>
+          e &&
+          (e.role === "user" || e.role === "officer"
+            ? typeof e.text === "string"
+            : e.role === "bot" && Array.isArray(e.messages)),
+      )
       .slice(-MAX_HISTORY);
+  }
+
+  function loadHandoff() {
+    const raw = store.get("handoff", null);
+    const after = raw && Number.isInteger(raw.after) && raw.after >= 0 ? raw.after : 0;
+    const known = raw && typeof raw.state === "string" ? raw.state : "none";
+    return { state: known, officer: raw && typeof raw.officer === "string" ? raw.officer : null, typing: false, after };
+  }
+
+  function saveHandoff() {
+    const { state: now, officer, after } = state.handoff;
+    store.set("handoff", { state: now, officer, after });
   }
 
   function saveHistory() {
@@ -299,6 +326,16 @@
     h("span", { class: "cb-dots", "aria-hidden": "true" }, h("span"), h("span"), h("span")),
     h("span", { class: "cb-sr cb-typing-text" }),
   );
+  // While a request for an officer is open: what is happening, and the button to cancel it.
+  const handoffStatus = h("p", { class: "cb-handoff-text" });
+  const cancelButton = h("button", { type: "button", class: "cb-quick-button cb-handoff-cancel", "data-action": "cancel-handoff" });
+  const handoffBar = h("div", { class: "cb-handoff", hidden: true }, handoffStatus, cancelButton);
+  const officerTyping = h(
+    "div",
+    { class: "cb-typing cb-officer-typing", hidden: true },
+    h("span", { class: "cb-dots", "aria-hidden": "true" }, h("span"), h("span"), h("span")),
+    h("span", { class: "cb-officer-typing-text" }),
+  );
   // One polite live region, fed a short summary of each answer: a role="log" would read
   // out whole cards and the citizen's own messages as well.
   const announcer = h("div", { class: "cb-sr", "aria-live": "polite", "aria-atomic": "true" });
@@ -355,6 +392,8 @@
     ),
     log,
     typing,
+    officerTyping,
+    handoffBar,
     form,
     privacy,
     announcer,
@@ -379,6 +418,8 @@
     closeButton.setAttribute("title", t.close);
     log.setAttribute("aria-label", t.log);
     typing.querySelector(".cb-typing-text").textContent = t.typing;
+    officerTyping.querySelector(".cb-officer-typing-text").textContent = t.officer_typing;
+    updateHandoffBar();
     inputLabel.textContent = t.input;
     input.setAttribute("placeholder", t.placeholder);
     input.setAttribute("lang", state.lang);
@@ -420,6 +461,22 @@
 
   function bubble(role, lang, ...content) {
     return h("div", { class: `cb-msg cb-msg-${role}`, lang }, speaker(role === "user" ? "you" : "bot"), ...content);
+  }
+
+  /** An officer's message (with their name) or a notice from the service (officer joined, bot is back). */
+  function officerBubble(entry) {
+    const lang = langOf(entry.lang);
+    const t = STRINGS[state.lang];
+    const agent = entry.author === "agent";
+    const who = agent ? (entry.name ? fill(t.officer_named, { name: entry.name }) : t.officer) : t.notice;
+    return h(
+      "div",
+      { class: `cb-msg ${agent ? "cb-msg-agent" : "cb-msg-system"}`, lang, "data-message-id": String(entry.id || "") },
+      agent
+        ? h("span", { class: "cb-msg-from", lang: state.lang, text: who })
+        : h("span", { class: "cb-sr", lang: state.lang, text: `${who} ` }),
+      h("p", { class: "cb-text" }, linkified(entry.text, lang)),
+    );
   }
 
   /** When the card's facts were last checked: the actions' own sentence (LINE shows the same);
@@ -570,6 +627,9 @@
       if (entry.role === "user") {
         lastQuestion = bubble("user", langOf(entry.lang), h("p", { class: "cb-text", text: entry.text }));
         nodes.push(lastQuestion);
+      } else if (entry.role === "officer") {
+        lastQuestion = null; // an officer's message is short: show the newest at the bottom
+        nodes.push(officerBubble(entry));
       } else {
         // Only the newest answer's quick replies still make sense to press.
         nodes.push(...renderBotEntry(entry, i === last));
@@ -663,6 +723,9 @@
     state.sender = null; // the next message starts a fresh conversation in Rasa as well
     store.remove("sender");
     store.remove("history");
+    state.handoff = { state: "none", officer: null, typing: false, after: 0 };
+    store.remove("handoff");
+    updateHandoffBar();
     remember(null); // and back to each message's own language
     state.lang = pageLanguage();
     applyStrings();
@@ -718,6 +781,8 @@
         state.sender = issued;
         store.set("sender", issued);
       }
+      // An officer holds the conversation: the message reached them, and the bot stays silent.
+      if (data && data.status === "with_officer") return { role: "held", lang: langOf(data.language), messages: [] };
       // "degraded": Rasa is down and the catalogue answered alone; its first message is the notice saying so.
       const answered = data && (data.status === "ok" || data.status === "degraded");
       if (!answered || !Array.isArray(data.messages)) throw new Error(`status ${data && data.status}`);
@@ -738,15 +803,22 @@
     state.pending = true;
     form.setAttribute("aria-busy", "true");
     sendButton.disabled = true;
-    typing.hidden = false;
+    typing.hidden = state.handoff.state === "with_officer"; // the officer answers, not the assistant
     scrollToEnd();
     try {
       const entry = await ask(message);
-      state.history.push(entry);
-      saveHistory();
-      followAnswer(entry.lang);
-      render();
-      announce(summary(entry), entry.lang);
+      if (entry.role === "held") {
+        setHandoffState("with_officer");
+      } else {
+        state.history.push(entry);
+        saveHistory();
+        followAnswer(entry.lang);
+        render();
+        announce(summary(entry), entry.lang);
+      }
+      // Asked only when there is something to ask about: a request is open, the bot just took one
+      // (its reply offers the desk's commands), or the officer holds the conversation.
+      if (entry.role === "held" || handoffOpen() || offersHandoff(entry.messages)) checkHandoff();
     } catch (error) {
       state.failed = { text: message, display: shown, notice: error instanceof RefusedError ? error.notice : null };
       render(); // the error bubble is role="alert", so it is read out by itself
@@ -778,6 +850,141 @@
     input.style.height = `${Math.min(input.scrollHeight, 160)}px`;
   }
 
+  // ---- hand-off to an officer -------------------------------------------------------------
+  let handoffTimer = null;
+  let handoffBusy = false;
+
+  const handoffOpen = () => HANDOFF_OPEN.includes(state.handoff.state);
+
+  /** A reply with the desk's buttons (/handoff_cancel, /handoff_contact): the bot has just passed the
+   * conversation to the officers' queue. */
+  function offersHandoff(messages) {
+    return (messages || []).some(
+      (m) => m && Array.isArray(m.options) && m.options.some((o) => o && /^\/handoff_/.test(str(o.payload))),
+    );
+  }
+
+  function updateHandoffBar() {
+    const t = STRINGS[state.lang];
+    const now = state.handoff.state;
+    const open = HANDOFF_OPEN.includes(now);
+    handoffBar.hidden = !open;
+    officerTyping.hidden = !(open && state.handoff.typing);
+    if (!open) return;
+    if (now === "waiting") handoffStatus.textContent = t.handoff_waiting;
+    else if (state.handoff.officer) handoffStatus.textContent = fill(t.handoff_with_officer, { name: state.handoff.officer });
+    else handoffStatus.textContent = t.handoff_with_officer_unnamed;
+    cancelButton.textContent = now === "waiting" ? t.handoff_cancel : t.handoff_end;
+  }
+
+  function setHandoffState(now) {
+    if (state.handoff.state === now) return;
+    state.handoff.state = now;
+    if (!HANDOFF_OPEN.includes(now)) state.handoff.typing = false;
+    saveHandoff();
+    updateHandoffBar();
+  }
+
+  /** What GET /api/chat/handoff said: new officer/system messages into the conversation, the state, typing. */
+  function applyHandoff(data) {
+    if (!data || typeof data !== "object") return;
+    const messages = Array.isArray(data.messages) ? data.messages : [];
+    const shown = new Set(state.history.filter((e) => e.role === "officer").map((e) => e.id));
+    const added = [];
+    for (const message of messages) {
+      const id = Number(message && message.id);
+      if (!Number.isInteger(id) || id <= state.handoff.after || shown.has(id)) continue;
+      const author = message.author === "agent" ? "agent" : "system";
+      const body = str(message.text);
+      if (!body) continue;
+      const entry = { role: "officer", id, author, text: body, lang: userLanguage(body) };
+      if (author === "agent" && (data.officer || state.handoff.officer)) entry.name = str(data.officer || state.handoff.officer);
+      added.push(entry);
+    }
+    for (const message of messages) {
+      const id = Number(message && message.id);
+      if (Number.isInteger(id) && id > state.handoff.after) state.handoff.after = id;
+    }
+    if (typeof data.officer === "string" && data.officer) state.handoff.officer = data.officer;
+    // The reply that was being typed is here: the dots go now, not when the server's few seconds end.
+    state.handoff.typing = data.typing === true && !added.some((entry) => entry.author === "agent");
+    const now = typeof data.state === "string" ? data.state : state.handoff.state;
+    state.handoff.state = now;
+    if (!HANDOFF_OPEN.includes(now)) state.handoff.typing = false;
+    saveHandoff();
+    if (added.length) {
+      state.history.push(...added);
+      saveHistory();
+      render();
+      const last = added[added.length - 1];
+      const t = STRINGS[state.lang];
+      announce(`${last.author === "agent" ? t.officer : t.notice} ${last.text}`, last.lang);
+    }
+    updateHandoffBar();
+  }
+
+  function scheduleHandoff() {
+    window.clearTimeout(handoffTimer);
+    handoffTimer = null;
+    if (HANDOFF_OPEN.includes(state.handoff.state)) handoffTimer = window.setTimeout(checkHandoff, HANDOFF_POLL_MS);
+  }
+
+  /** One look at the request for an officer (then every 2 s while it is open). */
+  async function checkHandoff() {
+    if (!state.sender || handoffBusy) return;
+    handoffBusy = true;
+    window.clearTimeout(handoffTimer);
+    const sender = state.sender;
+    const url = `${API_URL}/handoff?sender=${encodeURIComponent(sender)}&after=${state.handoff.after}`;
+    try {
+      const response = await fetch(url, { method: "GET", mode: "cors", credentials: "omit" });
+      if (sender !== state.sender) return; // the citizen started over meanwhile
+      if (response.status === 404) {
+        setHandoffState("none"); // a conversation the gateway no longer knows
+      } else if (response.ok) {
+        applyHandoff(await response.json());
+      }
+    } catch {
+      // offline for a moment: the next look catches up (the cursor is kept)
+    } finally {
+      handoffBusy = false;
+      scheduleHandoff();
+    }
+  }
+
+  async function cancelHandoff() {
+    if (!state.sender) return;
+    cancelButton.disabled = true;
+    try {
+      const response = await fetch(`${API_URL}/handoff/cancel`, {
+        method: "POST",
+        mode: "cors",
+        credentials: "omit",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ sender: state.sender }),
+      });
+      if (response.ok) {
+        const data = await response.json().catch(() => null);
+        if (data && typeof data.state === "string") setHandoffState(data.state);
+        if (data && data.state === "cancelled") {
+          // The gateway sends no notice for the citizen's own act: the widget says it was done.
+          const said = STRINGS[state.lang].handoff_cancelled;
+          state.history.push({ role: "officer", id: 0, author: "system", text: said, lang: state.lang });
+          saveHistory();
+          render();
+          announce(said, state.lang);
+        }
+      }
+    } catch {
+      // the bar stays: the citizen can press again
+    } finally {
+      cancelButton.disabled = false;
+    }
+    await checkHandoff();
+    input.focus();
+  }
+
+  cancelButton.addEventListener("click", cancelHandoff);
   launcher.addEventListener("click", () => setOpen(!state.open));
   closeButton.addEventListener("click", () => setOpen(false));
   newChatButton.addEventListener("click", startOver);
@@ -812,6 +1019,8 @@
     render();
     // A panel left open stays open after a reload, but does not grab the page's focus.
     setOpen(state.open, { focus: false });
+    // After a reload: an officer's messages sent meanwhile, and whether one still holds the conversation.
+    if (handoffOpen() || state.history.some((e) => e.role === "bot" && offersHandoff(e.messages))) checkHandoff();
   }
 
   window.citizenbotWidget = {

@@ -17,6 +17,7 @@ PAGES = [
     "/admin/catalogue-new",
     "/admin/drafts",
     "/admin/analytics",
+    "/admin/inbox",  # the hand-off inbox, its list and figures drawn by its script
 ]
 WIDTHS = {"laptop": 1280, "tablet": 768}
 
