@@ -31,8 +31,9 @@ from backoffice.analytics.csv_export import csv_lines
 from backoffice.analytics.examples import AddedExample, add_example
 from backoffice.analytics.filters import FilterError, Filters, parse_filters
 from backoffice.analytics.grouping import UnansweredGroup, group_messages, normalised_key
+from backoffice.analytics.handoffs import handoff_figures
 from conversation.handoff.desk import HandoffDesk
-from conversation.turn_events import LOCAL_TIMEZONE, TurnEventStore
+from conversation.turn_events import TurnEventStore
 from http_api.body import parse_json_body
 from http_api.deps import app_runtime
 from http_api.errors import ApiError
@@ -158,18 +159,8 @@ def summary(_staff: AnalyticsReader, backend: BackendDep, filters: FiltersDep) -
     _with_titles(figures["top_services"], services)
     _with_titles(figures["ratings"], services)
     figures["ratings_ignore_language"] = True  # ratings record no language
-    figures["handoffs"] = _handoff_figures(backend, filters)
+    figures["handoffs"] = handoff_figures(backend.handoff_desk, filters)
     return figures
-
-
-def _handoff_figures(backend: AnalyticsBackend, filters: Filters) -> dict[str, Any] | None:
-    """The hand-off desk's figures over the same Thai calendar days (docs/handoff.md); None without a desk."""
-    desk = backend.handoff_desk
-    if desk is None:
-        return None
-    start = dt.datetime.combine(filters.start, dt.time.min, LOCAL_TIMEZONE)
-    end = dt.datetime.combine(filters.end + dt.timedelta(days=1), dt.time.min, LOCAL_TIMEZONE)
-    return desk.figures_of(desk.store.between(start, end, filters.channel, filters.language))
 
 
 @router.get("/unanswered", responses=_ERRORS)

@@ -18,6 +18,7 @@ from backoffice.analytics import queries
 from backoffice.analytics.examples import add_example
 from backoffice.analytics.filters import FilterError, Filters, parse_filters
 from backoffice.analytics.grouping import group_messages
+from backoffice.analytics.handoffs import handoff_figures
 from backoffice.web.backend import PageBackend, PageBackendDep
 from backoffice.web.charts import PALETTE, Series, day_bars
 from backoffice.web.pages import PageContext, PageRefusalError, PageRoute, page_context, render
@@ -66,11 +67,24 @@ def _figures(context: PageContext, filters: Filters) -> dict[str, Any]:
     groups = group_messages(messages, backend.sentence_encoder)[:_MAX_GROUPS]
     return {
         "figures": figures,
+        "handoffs": handoff_figures(backend.handoff_desk, filters),
         "per_day": _per_day(context, figures["per_day"]),
         "groups": groups,
         "services": services,
         "service_choices": sorted(services.values(), key=lambda s: s.title.get("en" if context.lang == "en" else "th")),
     }
+
+
+def _duration(context: PageContext, seconds: float | None) -> str:
+    """A waiting time as people say it: seconds, minutes and seconds, or hours and minutes."""
+    if seconds is None:
+        return "-"
+    whole = round(seconds)
+    if whole < 60:
+        return context.t("analytics.seconds", s=whole)
+    if whole < 3600:
+        return context.t("inbox.minutes", m=whole // 60, s=whole % 60)
+    return context.t("inbox.hours", h=whole // 3600, m=whole % 3600 // 60)
 
 
 def _title(service: Service | None, lang: str, fallback: str) -> str:
@@ -109,6 +123,7 @@ async def analytics(request: Request, backend: PageBackendDep) -> Response:
         csv_query=query,
         title_of=lambda sid: _title(data["services"].get(sid or ""), context.lang, sid or "-"),
         percent=lambda value: "-" if value is None else f"{value * 100:.0f}%",
+        duration=lambda seconds: _duration(context, seconds),
         notice=notice,
         problem=problem,
         **data,

@@ -7,6 +7,7 @@ from typing import Annotated, Protocol
 from fastapi import Depends
 
 from backoffice.accounts.service import StaffAccounts
+from conversation.handoff.desk import HandoffDesk
 from conversation.turn_events import TurnEventStore
 from http_api.deps import app_runtime
 from http_api.rate_limits import RateLimiter
@@ -42,6 +43,9 @@ class PageBackend(Protocol):
 
     @property
     def sentence_encoder(self) -> Embedder: ...
+
+    @property
+    def handoff_desk(self) -> HandoffDesk | None: ...
 
     def wait_until_loaded(self, timeout: float | None = None) -> bool: ...
 

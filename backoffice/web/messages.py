@@ -337,6 +337,8 @@ _LABELS: dict[str, tuple[str, str]] = {
     "analytics.top": ("Most asked services", "บริการที่ถูกถามมากที่สุด"),
     "analytics.count": ("Answers", "จำนวนคำตอบ"),
     "analytics.share": ("Share", "สัดส่วน"),
+    "analytics.handoffs": ("Requests to talk to an officer", "คำขอคุยกับเจ้าหน้าที่"),
+    "analytics.seconds": ("{s} s", "{s} วินาที"),
     "analytics.helpful": ("Rated helpful, per service", "สัดส่วนที่ประเมินว่ามีประโยชน์ แยกตามบริการ"),
     "analytics.helpful_yes": ("Helpful", "มีประโยชน์"),
     "analytics.helpful_no": ("Not helpful", "ไม่มีประโยชน์"),

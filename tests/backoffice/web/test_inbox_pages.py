@@ -73,3 +73,25 @@ def test_an_account_without_the_handoff_permission_is_refused(app_client: TestCl
     client.cookies.clear()
     refused = client.get("/admin/inbox", follow_redirects=False)
     assert refused.status_code == 303 and refused.headers["location"].startswith("/admin/sign-in")
+
+
+def test_the_analytics_page_shows_the_desks_figures(app_client: TestClient) -> None:
+    runtime = app_client.app.state.runtime  # type: ignore[attr-defined]
+    officer = {"Authorization": f"Bearer {runtime.staff_accounts.issue_token('dao')}"}
+    record = runtime.conversations.request_handoff("web:figures-page", "web", "en", "asked", [])
+    assert app_client.post(f"/api/admin/handoffs/{record.id}/take", headers=officer).status_code == 200
+    closed = app_client.post(f"/api/admin/handoffs/{record.id}/close", headers=officer, json={"outcome": "referred"})
+    assert closed.status_code == 200, closed.text
+
+    client = signed_in(app_client, "preecha")
+    client.cookies.set("citizenbot_admin_lang", "en", path="/admin")
+    page = client.get("/admin/analytics")
+    assert page.status_code == 200
+    section = page.text[page.text.index('<h2 id="handoffs">') :]
+    section = section[: section.index('<section aria-labelledby="unanswered">')]
+    assert "Requests to talk to an officer" in section
+    taken = re.search(r'data-figure="handoff-taken">(\d+)<', section)
+    assert taken is not None and int(taken.group(1)) >= 1
+    assert re.search(r'data-figure="handoff-wait-median">\d+ s<', section), section
+    assert '<th scope="row">dao</th>' in section
+    assert '<th scope="row">Referred to an agency</th><td>1</td>' in section
