@@ -67,12 +67,13 @@ RASA_ENV_WARNING_FILTERS := -W ignore::DeprecationWarning -W ignore::PendingDepr
 test-rasa-env: setup-rasa model
 	PYTHONPATH=. $(VENV_RASA)/bin/python -m pytest -p no:cacheprovider $(RASA_ENV_WARNING_FILTERS) tests/nlu
 
-# The gateway suite in two runs: what needs no trained model, then what talks to a real Rasa.
+# The gateway suite in two runs: what needs no trained model, then what talks to a real Rasa. Each prints
+# its 15 slowest tests, so a CI log says where the suite's time goes.
 test-gateway-without-model: setup setup-system
-	$(VENV)/bin/python -m pytest -m "not rasa and not rasa_env"
+	$(VENV)/bin/python -m pytest --durations=15 -m "not rasa and not rasa_env"
 
 test-gateway-with-model: setup setup-system model
-	$(VENV)/bin/python -m pytest -m "rasa and not rasa_env"
+	$(VENV)/bin/python -m pytest --durations=15 -m "rasa and not rasa_env"
 
 test-gateway: test-gateway-without-model test-gateway-with-model
 
