@@ -173,9 +173,18 @@ class HandoffStore:
     def finish(
         self, handoff_id: int, agent: str | None, state: str, allowed: Iterable[str], outcome: str | None = None
     ) -> HandoffRecord:
-        """released | closed | cancelled; ``agent`` None: the citizen (no holder to check)."""
+        """released | closed | cancelled; ``agent`` None: the citizen (no holder to check). A citizen who
+        cancels withdraws the consent a contact was left with, so the contact goes too."""
+        withdrawn = {"contact": None} if state == "cancelled" else {}
         return self._change(
-            handoff_id, allowed, agent, status=state, outcome=outcome, closed_at=self.now(), typing_until=None
+            handoff_id,
+            allowed,
+            agent,
+            status=state,
+            outcome=outcome,
+            closed_at=self.now(),
+            typing_until=None,
+            **withdrawn,
         )
 
     def set_typing(self, handoff_id: int, agent: str, seconds: float) -> HandoffRecord:
