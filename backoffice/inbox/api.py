@@ -8,6 +8,8 @@ account. Errors: 404 unknown request, 409 wrong state (taken by someone else, no
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated, Any, Literal, Protocol
 
 from fastapi import APIRouter, Depends, Path, Query, Response
@@ -128,6 +130,15 @@ def _refusal(error: Exception, handoff_id: int, agent: str) -> Exception:
     return error
 
 
+@contextmanager
+def _refused_as_api(handoff_id: int, agent: str) -> Iterator[None]:
+    """The desk's unknown-request and wrong-state errors as the API's 404 and 409."""
+    try:
+        yield
+    except (HandoffNotFoundError, HandoffStateError) as error:
+        raise _refusal(error, handoff_id, agent) from error
+
+
 async def _record(desk: HandoffDesk, handoff_id: int, agent: str) -> HandoffRecord:
     try:
         return await run_in_threadpool(desk.store.get, handoff_id)
@@ -217,10 +228,8 @@ async def handoff_detail(handoff_id: IdPath, backend: BackendDep, agent: AgentDe
 async def take(handoff_id: IdPath, backend: BackendDep, agent: AgentDep) -> HandoffItem:
     """Assign the request to me: the bot goes silent for the conversation and the citizen is told."""
     desk = _desk(backend)
-    try:
+    with _refused_as_api(handoff_id, agent.name):
         record = await desk.take(handoff_id, agent.name, agent.display_name)
-    except (HandoffNotFoundError, HandoffStateError) as error:
-        raise _refusal(error, handoff_id, agent.name) from error
     _audit(backend, agent, "take", handoff_id)
     return await _item(desk, record)
 
@@ -229,10 +238,8 @@ async def take(handoff_id: IdPath, backend: BackendDep, agent: AgentDep) -> Hand
 async def reply(handoff_id: IdPath, body: ReplyBody, backend: BackendDep, agent: AgentDep) -> MessageOut:
     """Write to the citizen (masked when stored); only the officer holding the request may."""
     desk = _desk(backend)
-    try:
+    with _refused_as_api(handoff_id, agent.name):
         message = await desk.reply(handoff_id, agent.name, body.text)
-    except (HandoffNotFoundError, HandoffStateError) as error:
-        raise _refusal(error, handoff_id, agent.name) from error
     _audit(backend, agent, "reply", handoff_id, message=message.id)
     return message_of(message)
 
@@ -241,10 +248,8 @@ async def reply(handoff_id: IdPath, body: ReplyBody, backend: BackendDep, agent:
 async def typing(handoff_id: IdPath, backend: BackendDep, agent: AgentDep) -> Response:
     """The citizen's widget shows "officer is typing" for a few seconds."""
     desk = _desk(backend)
-    try:
+    with _refused_as_api(handoff_id, agent.name):
         await desk.typing(handoff_id, agent.name)
-    except (HandoffNotFoundError, HandoffStateError) as error:
-        raise _refusal(error, handoff_id, agent.name) from error
     return Response(status_code=204)
 
 
@@ -256,10 +261,8 @@ async def forward(handoff_id: IdPath, body: ForwardBody, backend: BackendDep, ag
     colleague = await run_in_threadpool(backend.staff_accounts.store.account, body.to)
     if colleague is None or not colleague.active or not can(colleague.role, "handoff"):
         raise inbox_error("unknown_agent", {"to": body.to}, to=body.to)
-    try:
+    with _refused_as_api(handoff_id, agent.name):
         record = await desk.forward(handoff_id, agent.name, colleague.name, colleague.display_name)
-    except (HandoffNotFoundError, HandoffStateError) as error:
-        raise _refusal(error, handoff_id, agent.name) from error
     _audit(backend, agent, "forward", handoff_id, to=colleague.name)
     return await _item(desk, record)
 
@@ -268,10 +271,8 @@ async def forward(handoff_id: IdPath, body: ForwardBody, backend: BackendDep, ag
 async def release(handoff_id: IdPath, backend: BackendDep, agent: AgentDep) -> HandoffItem:
     """Hand the conversation back to the bot, which resumes with its context; the citizen is told."""
     desk = _desk(backend)
-    try:
+    with _refused_as_api(handoff_id, agent.name):
         record = await desk.release(handoff_id, agent.name)
-    except (HandoffNotFoundError, HandoffStateError) as error:
-        raise _refusal(error, handoff_id, agent.name) from error
     _audit(backend, agent, "release", handoff_id)
     return await _item(desk, record)
 
@@ -280,9 +281,7 @@ async def release(handoff_id: IdPath, backend: BackendDep, agent: AgentDep) -> H
 async def close(handoff_id: IdPath, body: CloseBody, backend: BackendDep, agent: AgentDep) -> HandoffItem:
     """End the request with an outcome (a waiting one, or one I hold); the bot answers again."""
     desk = _desk(backend)
-    try:
+    with _refused_as_api(handoff_id, agent.name):
         record = await desk.close(handoff_id, agent.name, body.outcome)
-    except (HandoffNotFoundError, HandoffStateError) as error:
-        raise _refusal(error, handoff_id, agent.name) from error
     _audit(backend, agent, "close", handoff_id, outcome=body.outcome)
     return await _item(desk, record)
