@@ -164,6 +164,14 @@ def _cmd_line_rich_menu(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_reports_classify(args: argparse.Namespace) -> int:
+    """JSON lines {"text": ...} on stdin -> {"text", "type", "score"} on stdout (issue 18)."""
+    from knowledge.reports.classifier import default_classifier
+    from knowledge.reports.classify_command import classify_json_lines
+
+    return classify_json_lines(sys.stdin.buffer, sys.stdout, sys.stderr, default_classifier(), args.choices)
+
+
 def _cmd_privacy_purge(_args: argparse.Namespace) -> int:
     """Apply the retention once, as the gateway does every hour; exit 1 when a tracker could not be erased."""
     import asyncio
@@ -273,6 +281,14 @@ def build_parser() -> argparse.ArgumentParser:
         "purge", help="delete what is older than its retention (CITIZENBOT_PRIVACY__*_DAYS) and print what went"
     )
     purge.set_defaults(handler=_cmd_privacy_purge)
+
+    reports = commands.add_parser("reports", help="citizens' problem reports (Traffy Fondue types)")
+    reports_actions = reports.add_subparsers(dest="action", required=True)
+    classify = reports_actions.add_parser(
+        "classify", help='read JSON lines {"text": ...} on stdin, write {"text", "type", "score"} per line'
+    )
+    classify.add_argument("--choices", action="store_true", help="add the top three types with their scores")
+    classify.set_defaults(handler=_cmd_reports_classify)
 
     line = commands.add_parser("line", help="LINE Official Account tools")
     line_actions = line.add_subparsers(dest="action", required=True)

@@ -20,6 +20,7 @@ def configured_stores(settings: Settings) -> list[tuple[str, str]]:
         ("line_queue", settings.store.url),
         ("conversations", settings.store.conversations_url),
         ("staff", settings.store.staff_url),  # staff accounts and the audit log (backoffice/accounts)
+        ("reports", settings.store.reports_url),  # problem reports (conversation/reports, issue 18)
     ]
 
 

@@ -19,6 +19,7 @@ from backoffice.settings import BackofficeSettings
 from channels.line.settings import LineSettings
 from channels.web.settings import WebSettings
 from conversation.handoff.settings import HandoffSettings
+from conversation.reports.settings import ReportsSettings
 from gateway.rasa_endpoints import check_key_prefix, parse_lock_store_url, parse_tracker_store_url
 
 if TYPE_CHECKING:
@@ -119,6 +120,8 @@ class StoreSettings(BaseModel):
     # Staff accounts, sessions, API tokens and their audit log (backoffice/accounts); its own database
     # by default, so a catalogue or conversations restore never brings back an old password or session.
     staff_url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'staff.db'}"
+    # Citizens' problem reports, their status history, notices and the routing table (issue 18).
+    reports_url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'reports.db'}"
 
 
 class SearchSettings(BaseModel):
@@ -154,6 +157,7 @@ class SearchSettings(BaseModel):
     # Concurrency comes from serving several requests at once.
     encoder_threads: int = Field(default=1, ge=1)  # BLAS threads of the built-in USE encoder
     faiss_threads: int = Field(default=1, ge=1)  # OpenMP threads of faiss (process-wide)
+    blas_threads: int = Field(default=1, ge=1)  # numpy's BLAS threads (process-wide): the search's own products
     # Misspelt Thai ("บัตรประชาชล"): "correct" rewrites it into the catalogue's own words that sound
     # alike (PyThaiNLP soundex) or are spelling_max_edits letters away; "expand" only adds those words
     # to the lexical channels; "off" leaves it to the character trigrams. Figures: benchmarks/misspelling.py.
@@ -246,6 +250,9 @@ class PrivacySettings(BaseModel):
     # so this season compares with last year's (tax filing, school enrolment), as GOV.UK Chat keeps
     # its questions a year. Their link to a conversation is cut when the conversation is forgotten.
     analytics_days: int = Field(default=365, ge=1)
+    # A problem report (description, location, photo references) is kept a year after its last change:
+    # long enough for a repeat problem at the same place to be seen, and for complaints about the fix.
+    reports_days: int = Field(default=365, ge=1)
     purge_interval_seconds: float = Field(default=3600.0, gt=0)
     # Unfollowing (blocking) the LINE account erases the conversation: the bot can no longer
     # reach the citizen, so nothing kept serves them any more.
@@ -317,6 +324,7 @@ class Settings(BaseSettings):
     body_limits: BodyLimitSettings = BodyLimitSettings()
     backoffice: BackofficeSettings = BackofficeSettings()  # staff sign-in, lock-out, sessions
     handoff: HandoffSettings = HandoffSettings()  # the hand-off desk: working hours, holidays, time-outs
+    reports: ReportsSettings = ReportsSettings()  # problem reports: duplicate distance and days (issue 18)
 
     @model_validator(mode="after")
     def _editor_token_fails_closed(self) -> Settings:

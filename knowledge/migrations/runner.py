@@ -78,6 +78,12 @@ STORES: dict[str, StoreMigrations] = {
         ),
         StoreMigrations("line_queue", _HERE / "line_queue", "alembic_version_line_queue", ("line_event_queue",)),
         StoreMigrations(
+            "reports",
+            _HERE / "reports",
+            "alembic_version_reports",
+            ("reports", "report_status_history", "report_notices", "report_routes"),
+        ),
+        StoreMigrations(
             "staff",
             _HERE / "staff",
             "alembic_version_staff",

@@ -21,6 +21,8 @@ from channels.line import queue as line_queue
 from channels.line.queue import EventQueue
 from conversation import turn_events
 from conversation.handoff import models as handoff_models
+from conversation.reports import models as reports_models
+from conversation.reports.store import ReportsStore
 from knowledge import drafts as catalogue_drafts
 from knowledge import store as catalogue_store
 from knowledge.migrations import (
@@ -38,6 +40,7 @@ METADATA: dict[str, MetaData] = {
     "conversations": conversation_store._Base.metadata,
     "line_queue": line_queue._metadata,
     "staff": staff_models.StaffBase.metadata,
+    "reports": reports_models.metadata,
 }
 # Tables later revisions add to a store's database, with models elsewhere (never made by create_all).
 LATER: dict[str, list[MetaData]] = {
@@ -166,6 +169,7 @@ def test_stores_open_migrated_and_the_store_classes_never_create_all(sql_url, mo
     EventQueue(sql_url).close()
     ConversationStore(sql_url).close()
     StaffStore(sql_url).close()
+    ReportsStore(sql_url).close()
     assert all(current_revision(sql_url, name) == head_revision(name) for name in STORES)
 
 
