@@ -49,6 +49,7 @@ from knowledge.search.dense import set_faiss_threads
 from knowledge.service_search import CatalogueSearch
 from knowledge.store import CatalogueStore
 from nlu.embedders import Embedder, create_embedder
+from nlu.numeric_threads import set_blas_threads
 
 __all__ = ["CatalogueState", "Runtime"]
 
@@ -106,6 +107,7 @@ class Runtime:
     def create(cls, settings: Settings) -> Runtime:
         search = settings.search
         set_faiss_threads(search.faiss_threads)
+        set_blas_threads(search.blas_threads)
         store = CatalogueStore(settings.store.url)
         embedder = create_embedder(search.embedder, search.model, threads=search.encoder_threads)
         referrals = load_referrals(search.referrals_dir) if search.referrals_dir is not None else []

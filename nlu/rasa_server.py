@@ -6,6 +6,9 @@ newest Rasa 3.6 allows) first checks the schema itself against its meta-schema o
 schema is a constant, so its validator is built once; the same responses pass and fail, with the same
 message. The supervisor starts Rasa as ``python -m nlu.rasa_server run ...`` (the arguments of ``rasa``).
 
+numpy's BLAS runs on one thread here, as in the gateway (:mod:`nlu.numeric_threads`): the sentence
+featurizer's and the intent classifier's products are small, and idle BLAS threads spin between turns.
+
 No pipeline component imports this module, so it is not part of the trained model's fingerprint.
 """
 
@@ -13,6 +16,8 @@ from __future__ import annotations
 
 import sys
 from typing import Any
+
+from nlu.numeric_threads import set_blas_threads
 
 __all__ = ["install_cached_action_validator", "main"]
 
@@ -45,6 +50,7 @@ def install_cached_action_validator() -> None:
 
 def main() -> None:
     install_cached_action_validator()
+    set_blas_threads(1)
     from rasa.__main__ import main as rasa_main
 
     sys.argv[0] = "rasa"

@@ -71,6 +71,10 @@ class DenseIndex:
         elif index.d != dimension:
             raise ValueError(f"faiss index has dimension {index.d}, expected {dimension}")
         self._index = index
+        # The vectors as one numpy matrix with a row per id, built on the first read after a change:
+        # ranking reads every candidate passage's vector, and faiss's reconstruct_batch (one
+        # id-map lookup and copy per id, through SWIG) was a sixth of a gateway turn's CPU.
+        self._mirror: tuple[np.ndarray, np.ndarray] | None = None
 
     def __len__(self) -> int:
         return int(self._index.ntotal)
@@ -88,6 +92,7 @@ class DenseIndex:
             raise ValueError(f"{len(id_array)} ids for {len(array)} vectors")
         if len(array):
             self._index.add_with_ids(array, id_array)
+            self._mirror = None
 
     def remove(self, ids: Any) -> int:
         """Drop vectors by id; unknown ids are ignored. Returns how many vectors went."""
@@ -95,7 +100,9 @@ class DenseIndex:
         if not len(id_array):
             return 0
         selector = _faiss().IDSelectorBatch(id_array)
-        return int(self._index.remove_ids(selector))
+        removed = int(self._index.remove_ids(selector))
+        self._mirror = None
+        return removed
 
     def replace(self, remove_ids: Any, add_ids: Any, vectors: np.ndarray) -> None:
         """Remove-then-add, the only safe update with faiss (duplicate ids would both stay)."""
@@ -116,7 +123,44 @@ class DenseIndex:
         id_array = _ids(ids)
         if not len(id_array):
             return np.zeros((0, self.dimension), dtype=np.float32)
-        return np.asarray(self._index.reconstruct_batch(id_array), dtype=np.float32)
+        matrix, rows = self._matrix_rows(id_array)
+        return np.asarray(matrix[rows], dtype=np.float32)
+
+    def similarities(self, query: np.ndarray, ids: Any) -> np.ndarray:
+        """Inner product of ``query`` with the stored vector of each id, in the given order (raises for
+        unknown ids): ``vectors(ids) @ query`` without copying the rows."""
+        id_array = _ids(ids)
+        if not len(id_array):
+            return np.zeros(0, dtype=np.float32)
+        matrix, rows = self._matrix_rows(id_array)
+        vector = np.asarray(query, dtype=np.float32).reshape(-1)
+        if len(rows) * 4 < len(matrix):  # a few ids: their rows alone
+            return np.asarray(matrix[rows] @ vector, dtype=np.float32)
+        return np.asarray((matrix @ vector)[rows], dtype=np.float32)
+
+    def _matrix_rows(self, id_array: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        matrix, row_of = self._mirrored()
+        known = (id_array >= 0) & (id_array < len(row_of))
+        rows = np.full(len(id_array), -1, dtype=np.int64)
+        rows[known] = row_of[id_array[known]]
+        if (rows < 0).any():
+            raise KeyError(f"unknown vector ids: {id_array[rows < 0][:5].tolist()}")
+        return matrix, rows
+
+    def _mirrored(self) -> tuple[np.ndarray, np.ndarray]:
+        mirror = self._mirror
+        if mirror is None:
+            faiss, total = _faiss(), int(self._index.ntotal)
+            ids = faiss.vector_to_array(self._index.id_map).astype(np.int64)
+            matrix = (
+                np.asarray(self._index.index.reconstruct_n(0, total), dtype=np.float32).reshape(total, self.dimension)
+                if total
+                else np.zeros((0, self.dimension), dtype=np.float32)
+            )
+            row_of = np.full(int(ids.max()) + 1 if total else 0, -1, dtype=np.int64)
+            row_of[ids] = np.arange(total, dtype=np.int64)
+            mirror = self._mirror = (matrix, row_of)
+        return mirror
 
     def clone(self) -> DenseIndex:
         return DenseIndex(self.dimension, _faiss().clone_index(self._index))

@@ -377,7 +377,7 @@ class HybridIndex:
         self, query_vector: np.ndarray, pid_lists: Sequence[np.ndarray], field_lists: Sequence[np.ndarray]
     ) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
         """Per document: best cosine, the field-aware aggregate, and the cosine of each passage."""
-        sims = self._dense.vectors(np.concatenate(pid_lists)) @ query_vector
+        sims = self._dense.similarities(query_vector, np.concatenate(pid_lists))
         lengths = np.fromiter((len(pids) for pids in pid_lists), dtype=np.int64, count=len(pid_lists))
         best, aggregate = dense_document_scores(
             sims, lengths, np.concatenate(field_lists), len(self._field_ids), self.fusion.max_weight

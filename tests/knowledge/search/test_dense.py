@@ -75,3 +75,30 @@ def test_save_load_and_clone(tmp_path):
         assert ids[0, 0] == 5
     with pytest.raises(ValueError, match="dimension"):
         DenseIndex.load(tmp_path / "dense.faiss", 16)
+
+
+def test_similarities_follow_every_change_of_the_index():
+    index = DenseIndex(8)
+    vectors = unit(6, seed=3)
+    index.add([0, 1, 2, 3], vectors[:4])
+    query = unit(1, seed=9)[0]
+    np.testing.assert_allclose(index.similarities(query, [3, 0, 3]), vectors[[3, 0, 3]] @ query, atol=1e-6)
+    index.replace([1], [7], vectors[4:5])  # an edit: a passage replaced by a new id
+    index.add([5], vectors[5:6])
+    np.testing.assert_allclose(index.similarities(query, [7, 5, 0]), vectors[[4, 5, 0]] @ query, atol=1e-6)
+    np.testing.assert_allclose(index.vectors([7, 2]), vectors[[4, 2]], atol=1e-6)
+    with pytest.raises(KeyError, match="1"):
+        index.similarities(query, [1])  # the replaced passage is gone
+    with pytest.raises(KeyError, match="99"):
+        index.vectors([0, 99])
+
+
+def test_similarities_of_a_loaded_and_a_cloned_index(tmp_path):
+    index = DenseIndex(8)
+    vectors = unit(3, seed=4)
+    index.add([4, 5, 6], vectors)
+    query = unit(1, seed=2)[0]
+    index.save(tmp_path / "dense.faiss")
+    for copy in (DenseIndex.load(tmp_path / "dense.faiss", 8), index.clone()):
+        np.testing.assert_allclose(copy.similarities(query, [6, 4]), vectors[[2, 0]] @ query, atol=1e-6)
+    assert DenseIndex(8).similarities(query, []).shape == (0,)
