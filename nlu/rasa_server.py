@@ -8,6 +8,7 @@ message. The supervisor starts Rasa as ``python -m nlu.rasa_server run ...`` (th
 
 numpy's BLAS runs on one thread here, as in the gateway (:mod:`nlu.numeric_threads`): the sentence
 featurizer's and the intent classifier's products are small, and idle BLAS threads spin between turns.
+Rasa gained less than the gateway from it (CPU per turn, median of three: 33.5 -> 29.3 ms).
 
 No pipeline component imports this module, so it is not part of the trained model's fingerprint.
 """
