@@ -45,7 +45,7 @@ from sqlalchemy import (
     update,
 )
 
-from knowledge.database import create_store_engine
+from knowledge.database import as_utc, create_store_engine
 from knowledge.migrations.runner import upgrade
 from nlu.pii import mask_pii
 
@@ -111,12 +111,7 @@ turn_events = Table(
 
 def local_day(at: dt.datetime) -> str:
     """The Asia/Bangkok calendar day of an instant (a naive value is UTC, as SQLite returns it)."""
-    aware = at if at.tzinfo else at.replace(tzinfo=dt.UTC)
-    return aware.astimezone(LOCAL_TIMEZONE).date().isoformat()
-
-
-def _utc(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    return as_utc(at).astimezone(LOCAL_TIMEZONE).date().isoformat()
 
 
 @dataclass(frozen=True)
@@ -154,7 +149,7 @@ class TurnEventStore:
             self.engine.dispose()
 
     def record(self, event: TurnEvent) -> None:
-        at = _utc(event.at or dt.datetime.now(dt.UTC))
+        at = as_utc(event.at or dt.datetime.now(dt.UTC))
         row = {
             "at": at,
             "day": local_day(at),
@@ -179,7 +174,7 @@ class TurnEventStore:
             rows = connection.execute(query.order_by(turn_events.c.id)).mappings().all()
         return [
             {
-                "at": _utc(row["at"]).isoformat(),
+                "at": as_utc(row["at"]).isoformat(),
                 "channel": row["channel"],
                 "language": row["language"],
                 "message": row["message"],

@@ -12,6 +12,7 @@ one reconnect instead of a failed request (docs/runbook-database.md).
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from pathlib import Path
 from typing import Any, Literal
@@ -25,12 +26,20 @@ __all__ = [
     "POSTGRES_POOL_OPTIONS",
     "SQLITE_BUSY_TIMEOUT_MS",
     "apply_sqlite_pragmas",
+    "as_utc",
     "create_store_engine",
     "is_memory_sqlite",
     "store_fingerprint",
 ]
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+def as_utc(value: dt.datetime) -> dt.datetime:
+    """A stored time as an aware UTC one: SQLite returns naive datetimes, which are UTC as stored."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+
+
 CONNECT_TIMEOUT_SECONDS = 10
 # Per engine (each store of each process has one): 5 kept open plus 10 in bursts, so a gateway
 # worker holds at most 15 connections per store; recycled after 30 minutes so a connection pooler

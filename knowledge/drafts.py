@@ -26,6 +26,7 @@ from typing import Any, Literal, get_args
 from sqlalchemy import DateTime, Integer, String, Text, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
+from knowledge.database import as_utc
 from knowledge.draft_messages import draft_messages
 from knowledge.schema import Service
 
@@ -196,10 +197,6 @@ class Draft:
         }
 
 
-def _as_utc(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)  # SQLite drops the zone
-
-
 def to_draft(row: DraftRow) -> Draft:
     return Draft(
         id=row.id,
@@ -211,8 +208,8 @@ def to_draft(row: DraftRow) -> Draft:
         contributors=json.loads(row.contributors),
         service=Service.model_validate_json(row.data),
         updated_by=row.updated_by,
-        created_at=_as_utc(row.created_at),
-        updated_at=_as_utc(row.updated_at),
+        created_at=as_utc(row.created_at),
+        updated_at=as_utc(row.updated_at),
         submitted_by=row.submitted_by,
         reviewer=row.reviewer,
         review_comment=row.review_comment,

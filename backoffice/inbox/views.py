@@ -12,7 +12,8 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from actions.api.conversation_store import HandoffRecord
-from conversation.handoff.store import HandoffMessage, HandoffStore, utc
+from conversation.handoff.store import HandoffMessage, HandoffStore
+from knowledge.database import as_utc
 from nlu.pii import mask_deep, mask_pii
 
 __all__ = ["HandoffDetail", "HandoffItem", "HandoffList", "MessageOut", "detail_of", "item_of", "message_of"]
@@ -61,11 +62,11 @@ def message_of(message: HandoffMessage) -> MessageOut:
 
 
 def _optional(value: dt.datetime | None) -> dt.datetime | None:
-    return None if value is None else utc(value)
+    return None if value is None else as_utc(value)
 
 
 def item_of(record: HandoffRecord, store: HandoffStore) -> HandoffItem:
-    created = utc(record.created_at)
+    created = as_utc(record.created_at)
     until = _optional(record.taken_at) or (_optional(record.closed_at) if record.status != "waiting" else None)
     waited = ((until or store.now()) - created).total_seconds()
     last = store.last_citizen_message(record.id)

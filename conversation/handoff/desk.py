@@ -31,9 +31,9 @@ from conversation.handoff.store import (
     HandoffMessage,
     HandoffStateError,
     HandoffStore,
-    utc,
 )
 from conversation.handoff.working_hours import WorkingHours
+from knowledge.database import as_utc
 from nlu.pii import find_pii
 from texts import Lang, text
 
@@ -221,7 +221,7 @@ class HandoffDesk:
         if record is None:
             return WidgetState("none", None, False)
         taken = record.status == "taken"
-        typing = bool(taken and record.typing_until and utc(record.typing_until) > self.store.now())
+        typing = bool(taken and record.typing_until and as_utc(record.typing_until) > self.store.now())
         state = "with_officer" if taken else record.status
         messages = self.store.messages_of_sender(sender, after)
         return WidgetState(state, record.assigned_name if taken else None, typing, messages)  # type: ignore[arg-type]
@@ -251,7 +251,9 @@ class HandoffDesk:
 
     @staticmethod
     def figures_of(records: list[HandoffRecord]) -> dict[str, Any]:
-        waits = sorted((utc(r.taken_at) - utc(r.created_at)).total_seconds() for r in records if r.taken_at is not None)
+        waits = sorted(
+            (as_utc(r.taken_at) - as_utc(r.created_at)).total_seconds() for r in records if r.taken_at is not None
+        )
         per_agent: dict[str, int] = {}
         outcomes: dict[str, int] = {}
         for record in records:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import sessionmaker
 
 from actions.api.conversation_store import OPEN_HANDOFF_STATES, HandoffRecord
 from conversation.handoff.models import agent_presence, handoff_messages
+from knowledge.database import as_utc
 from nlu.pii import mask_pii
 
 __all__ = [
@@ -45,11 +46,6 @@ def _rowcount(result: Any) -> int:
 
 def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
-
-
-def utc(value: dt.datetime) -> dt.datetime:
-    """SQLite returns naive datetimes: they are UTC, as stored."""
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 class HandoffNotFoundError(LookupError):
@@ -80,7 +76,7 @@ class HandoffMessage:
 
     @classmethod
     def from_row(cls, row: Any) -> HandoffMessage:
-        return cls(row.id, row.handoff_id, row.sender_id, row.author, row.agent, row.text, utc(row.created_at))
+        return cls(row.id, row.handoff_id, row.sender_id, row.author, row.agent, row.text, as_utc(row.created_at))
 
 
 class HandoffStore:
@@ -217,7 +213,7 @@ class HandoffStore:
                 .where(HandoffRecord.id == handoff_id, HandoffRecord.reply_token == token)
                 .values(reply_token=None, reply_token_at=None)
             )
-        fresh = (self.now() - utc(at)).total_seconds() < max_age_seconds
+        fresh = (self.now() - as_utc(at)).total_seconds() < max_age_seconds
         return token if fresh and _rowcount(cleared) else None
 
     def ask_contact(self, handoff_id: int) -> None:

@@ -22,7 +22,7 @@ from sqlalchemy.engine import RowMapping
 
 from conversation.reports.models import report_notices, report_routes, report_status_history, reports
 from conversation.reports.settings import ReportsSettings
-from knowledge.database import create_store_engine
+from knowledge.database import as_utc, create_store_engine
 from knowledge.migrations.runner import upgrade
 from knowledge.reports.types import Taxonomy, load_taxonomy
 from nlu.language import Lang
@@ -64,11 +64,6 @@ _EARTH_RADIUS_M = 6_371_000.0
 
 def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
-
-
-def _utc(value: dt.datetime) -> dt.datetime:
-    """SQLite returns naive datetimes: they are UTC, as stored."""
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 def distance_metres(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -225,15 +220,15 @@ def _report(row: RowMapping) -> Report:
         case_id=row["case_id"] or row["id"],
         external_id=row["external_id"],
         version=row["version"],
-        created_at=_utc(row["created_at"]),
-        updated_at=_utc(row["updated_at"]),
+        created_at=as_utc(row["created_at"]),
+        updated_at=as_utc(row["updated_at"]),
     )
 
 
 def _route(row: RowMapping) -> Route:
     return Route(
         row["id"], row["type"], row["province"], row["district"], row["organisation"], row["updated_by"],
-        _utc(row["updated_at"]),
+        as_utc(row["updated_at"]),
     )  # fmt: skip
 
 
@@ -405,7 +400,7 @@ class ReportsStore:
                 .order_by(report_status_history.c.id)
             ).mappings()
             return [
-                StatusChange(row["status"], row["note"], row["reason"], row["actor"], _utc(row["created_at"]))
+                StatusChange(row["status"], row["note"], row["reason"], row["actor"], as_utc(row["created_at"]))
                 for row in rows
             ]
 
@@ -509,7 +504,12 @@ class ReportsStore:
             rows = connection.execute(query.order_by(report_notices.c.id).limit(limit)).mappings()
             return [
                 Notice(
-                    row["id"], row["report_id"], row["sender_id"], row["channel"], row["text"], _utc(row["created_at"])
+                    row["id"],
+                    row["report_id"],
+                    row["sender_id"],
+                    row["channel"],
+                    row["text"],
+                    as_utc(row["created_at"]),
                 )
                 for row in rows
             ]
