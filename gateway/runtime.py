@@ -34,6 +34,8 @@ from conversation.handoff.store import HandoffStore
 from conversation.handoff.working_hours import WorkingHours
 from conversation.picks import TypedPicks
 from conversation.rasa_client import RasaClient
+from conversation.reports.photos import PhotoStore
+from conversation.reports.store import ReportsStore
 from conversation.turn_events import TurnEventStore
 from conversation.turn_recording import TurnRecorder, catalogue_scorer
 from gateway.privacy import ActivityRecordingRasaClient, ConversationPrivacy, PurgeJob, Retention
@@ -100,6 +102,9 @@ class Runtime:
     turn_recorder: TurnRecorder | None = None
     # The hand-off desk (conversation/handoff): officers take conversations over and hand them back.
     handoff_desk: HandoffDesk | None = None
+    # Citizens' problem reports (conversation/reports, issue 18) and their photos.
+    reports: ReportsStore | None = None
+    report_photos: PhotoStore | None = None
     _loaded: threading.Event = field(default_factory=threading.Event)
     _stopping: threading.Event = field(default_factory=threading.Event)
 
@@ -173,6 +178,8 @@ class Runtime:
             turn_events=turn_events,
             turn_recorder=TurnRecorder(turn_events, catalogue_scorer(catalogue)),
             handoff_desk=HandoffDesk(handoff_store, settings.handoff, rasa=rasa),
+            reports=ReportsStore(settings.store.reports_url, settings.reports),
+            report_photos=PhotoStore(settings.store.report_photos_dir, settings.reports.photo_max_bytes),
         )
 
     # What the channels use (see their Protocols: ChatBackend, LineBackend).
@@ -276,3 +283,5 @@ class Runtime:
         self.store.close()
         self.conversations.close()
         self.staff_accounts.close()
+        if self.reports is not None:
+            self.reports.close()

@@ -122,6 +122,9 @@ class StoreSettings(BaseModel):
     staff_url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'staff.db'}"
     # Citizens' problem reports, their status history, notices and the routing table (issue 18).
     reports_url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'reports.db'}"
+    # The reports' photos (re-encoded, no metadata; conversation/reports/photos.py): one folder, on a
+    # volume every gateway replica mounts when there are several.
+    report_photos_dir: Path = PROJECT_ROOT / "var" / "report_photos"
 
 
 class SearchSettings(BaseModel):

@@ -63,6 +63,8 @@ def _settings(tmp: Path, rasa_port: int | None, gateway_port: int | None) -> Set
                 "url": f"sqlite:///{tmp / 'catalogue.db'}",
                 "conversations_url": f"sqlite:///{tmp / 'conversations.db'}",
                 "staff_url": f"sqlite:///{tmp / 'staff.db'}",
+                "reports_url": f"sqlite:///{tmp / 'reports.db'}",
+                "report_photos_dir": str(tmp / "report_photos"),
             },
             "search": {"index_dir": str(tmp / "index")},
             # Every conversation of the suite comes from one address: the attempt limit has its own tests

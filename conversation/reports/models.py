@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from sqlalchemy import Column, DateTime, Float, Index, Integer, MetaData, String, Table, Text
 
-__all__ = ["metadata", "report_notices", "report_routes", "report_status_history", "reports"]
+__all__ = ["metadata", "report_drafts", "report_notices", "report_routes", "report_status_history", "reports"]
 
 metadata = MetaData()
 
@@ -86,4 +86,20 @@ report_routes = Table(
     Column("organisation", String(200), nullable=False),
     Column("updated_by", String(120), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+# The report a citizen is still telling the bot about: one per conversation, never a filed report.
+# ``data`` is JSON (description masked, type, location, photo ref); ``step`` is what the bot asked last.
+report_drafts = Table(
+    "report_drafts",
+    metadata,
+    Column("sender_id", String(160), primary_key=True),
+    Column("channel", String(16), nullable=False),
+    Column("language", String(2), nullable=False),
+    Column("step", String(20), nullable=False),
+    Column("data", Text, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Index("ix_report_drafts_updated_at", "updated_at"),
 )

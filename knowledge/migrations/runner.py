@@ -81,7 +81,7 @@ STORES: dict[str, StoreMigrations] = {
             "reports",
             _HERE / "reports",
             "alembic_version_reports",
-            ("reports", "report_status_history", "report_notices", "report_routes"),
+            ("reports", "report_status_history", "report_notices", "report_routes", "report_drafts"),
         ),
         StoreMigrations(
             "staff",
