@@ -583,6 +583,9 @@ class Stack:
                 "CITIZENBOT_RASA__MODEL_PATH": str(model),
                 "CITIZENBOT_STORE__URL": f"sqlite:///{workdir / 'catalogue.db'}",
                 "CITIZENBOT_STORE__CONVERSATIONS_URL": f"sqlite:///{workdir / 'conversations.db'}",
+                "CITIZENBOT_STORE__STAFF_URL": f"sqlite:///{workdir / 'staff.db'}",
+                "CITIZENBOT_STORE__REPORTS_URL": f"sqlite:///{workdir / 'reports.db'}",
+                "CITIZENBOT_STORE__REPORT_PHOTOS_DIR": str(workdir / "report_photos"),
                 "CITIZENBOT_SEARCH__INDEX_DIR": str(workdir / "index"),
                 # Every benchmark conversation comes from one address: the status check's attempt
                 # limit (5 per 15 minutes per client) would answer later checks with its cool-down.

@@ -419,12 +419,13 @@ async def measure(args: argparse.Namespace, targets: Sequence[tuple[str, str]]) 
 
 
 @contextlib.contextmanager
-def started_stacks(args: argparse.Namespace) -> Iterator[tuple[str | None, str | None]]:
+def started_stacks(args: argparse.Namespace) -> Iterator[tuple[str | None, str | None, list[Path]]]:
     """``--start``/``--start-baseline``: the working tree's ``citizenbot run`` on free ports, limits raised.
 
-    Reuses benchmarks/citizen_kinds.py's Stack (stores in a temporary folder; the trained model as is)."""
+    Reuses benchmarks/citizen_kinds.py's Stack (stores in a temporary folder, or in ``--keep`` to look at
+    afterwards; the trained model as is). Also yields the stacks' log files, for a run with errors."""
     if not (args.start or args.start_baseline):
-        yield args.url, args.baseline_url
+        yield args.url, args.baseline_url, []
         return
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from citizen_kinds import RASA_VENV, Stack, working_tree
@@ -435,12 +436,18 @@ def started_stacks(args: argparse.Namespace) -> Iterator[tuple[str | None, str |
     version = working_tree()
     extra_env = dict(LOAD_TEST_ENV)
     extra_env.update(parse_env(args.start_env))
-    with tempfile.TemporaryDirectory(prefix="citizenbot-load-") as tmp, contextlib.ExitStack() as stacks:
-        url, baseline_url = args.url, args.baseline_url
+    with contextlib.ExitStack() as stacks:
+        if args.keep:
+            Path(args.keep).mkdir(parents=True, exist_ok=True)
+            tmp = str(Path(args.keep).resolve())
+        else:
+            tmp = stacks.enter_context(tempfile.TemporaryDirectory(prefix="citizenbot-load-"))
+        url, baseline_url, logs = args.url, args.baseline_url, []
         if args.start:
             print(f">> starting the stack under test: citizenbot run {args.start_args}", file=sys.stderr, flush=True)
             stack = Stack(version, model, Path(tmp) / "measured", RASA_VENV, extra_env, shlex.split(args.start_args))
             url = stacks.enter_context(stack).url
+            logs.append(stack.log_path)
         if args.start_baseline:
             print(f">> starting the baseline: citizenbot run {args.baseline_args}", file=sys.stderr, flush=True)
             baseline_env = dict(LOAD_TEST_ENV) | parse_env(args.baseline_env)
@@ -448,7 +455,16 @@ def started_stacks(args: argparse.Namespace) -> Iterator[tuple[str | None, str |
                 version, model, Path(tmp) / "baseline", RASA_VENV, baseline_env, shlex.split(args.baseline_args)
             )
             baseline_url = stacks.enter_context(baseline).url
-        yield url, baseline_url
+            logs.append(baseline.log_path)
+        yield url, baseline_url, logs
+
+
+def show_log_tails(logs: Sequence[Path], lines: int = 80) -> None:
+    """A run with errors: the end of each started stack's log on stderr, before its folder goes."""
+    for log in logs:
+        tail = log.read_text(errors="replace").splitlines()[-lines:] if log.is_file() else ["(no log)"]
+        print(f">> errors in this run: the last {len(tail)} lines of {log}", file=sys.stderr)
+        print("\n".join(tail), file=sys.stderr, flush=True)
 
 
 def parse_env(pairs: Sequence[str]) -> dict[str, str]:
@@ -485,6 +501,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--baseline-args", default="", help="extra arguments to the baseline's citizenbot run")
     parser.add_argument("--baseline-env", action="append", default=[], help="KEY=VALUE for the baseline")
     parser.add_argument("--model", default=str(DEFAULT_MODEL), help="trained Rasa model for --start")
+    parser.add_argument("--keep", help="with --start: keep the stacks' stores and logs in this folder")
     args = parser.parse_args(argv)
     if args.single:
         args.users = 1
@@ -529,12 +546,14 @@ def config_of(args: argparse.Namespace, url: str, baseline_url: str | None) -> d
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    with started_stacks(args) as (url, baseline_url):
+    with started_stacks(args) as (url, baseline_url, logs):
         assert url is not None
         targets = [("measured", url.rstrip("/"))]
         if baseline_url:
             targets.append(("baseline", baseline_url.rstrip("/")))
         measured, *rest = asyncio.run(measure(args, targets))
+        if any(not record.answered for measurement in (measured, *rest) for record in measurement.records):
+            show_log_tails(logs)
     summary = summarise(measured)
     baseline = summarise(rest[0]) if rest else None
     print(format_summary(summary))

@@ -257,3 +257,12 @@ def test_open_loop_with_a_baseline_against_a_stub(
     # 0.25 s slices, so the figure is checked against the time the run reports, not against 40/s).
     assert result["seconds"] > 0
     assert result["turns_per_s"] == pytest.approx(result["answered"] / result["seconds"], rel=0.05)
+
+
+def test_a_run_with_errors_shows_the_end_of_each_stack_log(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    log = tmp_path / "stack.log"
+    log.write_text("\n".join(f"line {n}" for n in range(200)) + "\nuvicorn: worker 2 died\n", encoding="utf-8")
+    bench.show_log_tails([log, tmp_path / "missing.log"], lines=3)
+    err = capsys.readouterr().err
+    assert "line 198\nline 199\nuvicorn: worker 2 died" in err and "line 197" not in err
+    assert "missing.log" in err and "(no log)" in err
