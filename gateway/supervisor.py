@@ -4,7 +4,7 @@ Used by ``make run`` (``citizenbot run``) and by the test suite, so both start
 Rasa exactly the same way. Each child gets its own process group, and stopping
 kills the whole group, so Ctrl-C leaves nothing behind. A Rasa that crashes
 after start-up is restarted with exponential back-off (:class:`KeepAlive`) while
-the gateway keeps serving; the gateway exiting still stops the bot.
+the gateway keeps serving, and so is a crashed gateway.
 """
 
 from __future__ import annotations
@@ -240,7 +240,8 @@ def run_until_interrupted(settings: Settings, startup_timeout: float = 300.0, wo
     worker processes), wait until all answer, then keep them up until Ctrl-C.
 
     After start-up a crashed Rasa replica is restarted with back-off; the gateway answers meanwhile
-    (from the other replicas, or from the catalogue alone). Check the scale first (gateway/scaled_run.py).
+    (from the other replicas, or from the catalogue alone). A crashed gateway is restarted the same
+    way. Check the scale first (gateway/scaled_run.py).
     """
     if not settings.rasa.model_path.exists():
         print(f"error: no trained model at {settings.rasa.model_path}; run `make model`", file=sys.stderr)
@@ -295,14 +296,13 @@ def run_until_interrupted(settings: Settings, startup_timeout: float = 300.0, wo
         url = f"http://localhost:{settings.gateway.port}"
         print(f"\n>> ready in {time.monotonic() - started:.0f} s: {url}  (chat API: {url}/api/chat)")
         print(">> press Ctrl-C to stop\n", flush=True)
-        keep_alive = [KeepAlive(replica) for replica in replicas]
-        while not stopping and gateway.running:
+        # A crashed gateway comes back as a crashed Rasa replica does: uvicorn restarts a dead worker
+        # itself, but not its own master process, and one crash must not stop the whole bot.
+        keep_alive = [KeepAlive(process) for process in (*replicas, gateway)]
+        while not stopping:
             for keeper in keep_alive:
                 keeper.poll()
             time.sleep(0.2)
-        if not stopping:
-            print("error: the gateway exited unexpectedly; stopping", file=sys.stderr)
-            return 1
         return 0
     finally:
         print("\n>> stopping", flush=True)
