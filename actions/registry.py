@@ -18,6 +18,7 @@ from actions.conversation_actions import (
     OpeningHours,
 )
 from actions.language import ValidateSlotMappings
+from actions.report_actions import ActionReportProblem, ActionReportStatus
 from actions.service_actions import ActionAnswerDetail, ActionAnswerService, ActionBrowseLifeEvent, ActionFallback
 from actions.status_attempts import StatusAttempts
 from actions.status_form import ActionCancelStatusCheck, ActionCheckStatus, ValidateCheckStatusForm
@@ -55,4 +56,6 @@ def build_actions(
         ValidateCheckStatusForm(status_provider, status_attempts, id_vault),
         ActionCheckStatus(status_provider, catalogue, status_attempts),
         ActionCancelStatusCheck(),
+        ActionReportProblem(),  # problem reports: the gateway's report desk takes the turn
+        ActionReportStatus(),
     ]

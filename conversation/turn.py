@@ -30,6 +30,7 @@ from conversation.messages import TurnStatus, canned_reply
 from conversation.picks import TypedPicks
 from conversation.rasa_client import RasaClient, RasaUnavailableError
 from conversation.rendering import render_rasa_messages
+from conversation.reports.desk import ReportAnswer, ReportDesk
 from nlu.language import Lang, detect_language, reply_language
 from nlu.normalize import remove_zero_width
 from nlu.pii import PiiMatch, mask_pii, with_digits
@@ -54,6 +55,10 @@ class TurnRequest:
     client: str | None = None
     # LINE: the event's reply token, kept with a held conversation's request for the officer's answer.
     reply_token: str | None = None
+    # A problem report's answers that are not text (conversation/reports/desk.py): a shared point
+    # (latitude, longitude) and a stored photo's reference.
+    location: tuple[float, float] | None = None
+    photo_ref: str | None = None
 
 
 @dataclass
@@ -81,6 +86,7 @@ async def run_turn(
     picks: TypedPicks | None = None,
     recorder: TurnRecorder | None = None,
     desk: HandoffDesk | None = None,
+    reports: ReportDesk | None = None,
 ) -> TurnResult:
     """``fallback``: the catalogue answer to give while Rasa cannot (none: the canned apology).
     ``vault``: where a typed national ID waits for the status form (none: IDs are masked, and
@@ -90,10 +96,14 @@ async def run_turn(
     recorder that fails costs the turn nothing. ``desk``: the hand-off desk, asked first: while an
     officer holds the conversation the message goes to them, Rasa is not asked and the turn ends
     with status ``with_officer`` and no messages; its commands (cancel, leave a contact) are answered
-    by it (conversation/handoff/desk.py)."""
+    by it (conversation/handoff/desk.py). ``reports``: the report desk, asked next: a report being
+    told, its commands, and Rasa's ``{"report": "start" | "status"}`` reply (its report intents)
+    hand the turn to it (conversation/reports/desk.py)."""
     result = await _at_desk(request, desk) if desk is not None else None
+    if result is None and reports is not None:
+        result = await _at_report_desk(request, reports)
     if result is None:
-        result = await _answer(request, rasa, fallback, vault, picks)
+        result = await _answer(request, rasa, fallback, vault, picks, reports)
     if recorder is not None:
         try:
             recorder.record(request, result)
@@ -120,12 +130,56 @@ async def _at_desk(request: TurnRequest, desk: HandoffDesk) -> TurnResult | None
     return result
 
 
+async def _at_report_desk(request: TurnRequest, reports: ReportDesk) -> TurnResult | None:
+    """The report desk's answer, or None for Rasa; a failing desk never stops the bot."""
+    started = time.perf_counter()
+    typed = remove_zero_width(request.text).strip()
+    # A command ("/report_problem", "/report_problem Report a problem") says nothing of the language;
+    # the words after it may (the widget sends its button's label).
+    words = (
+        typed.split(maxsplit=1)[1]
+        if typed.startswith("/") and " " in typed
+        else ("" if typed.startswith("/") else typed)
+    )
+    lang = request.language or reply_language(detect_language(words))
+    try:
+        answer = await reports.intercept(
+            request.sender,
+            typed,
+            lang,
+            request.channel,
+            location=request.location,
+            photo_ref=request.photo_ref,
+            explicit=request.language is not None,
+        )
+    except Exception:
+        logger.exception("the report desk could not look at the turn")
+        return None
+    return _report_result(request, answer, started) if answer is not None else None
+
+
+def _report_result(request: TurnRequest, answer: ReportAnswer, started: float) -> TurnResult:
+    result = TurnResult(request.sender, answer.language, TurnStatus.OK, list(answer.messages))
+    result.duration_ms = (time.perf_counter() - started) * 1000
+    return result
+
+
+def _report_intent(raw: list[dict[str, Any]]) -> str | None:
+    """``start`` or ``status`` when Rasa's reply is the report actions' custom payload."""
+    for item in raw:
+        custom = item.get("custom")
+        if isinstance(custom, dict) and custom.get("report") in ("start", "status"):
+            return str(custom["report"])
+    return None
+
+
 async def _answer(
     request: TurnRequest,
     rasa: RasaClient,
     fallback: CatalogueFallback | None,
     vault: IdVault | None,
     picks: TypedPicks | None,
+    reports: ReportDesk | None = None,
 ) -> TurnResult:
     started = time.perf_counter()
     typed = remove_zero_width(request.text).strip()
@@ -153,6 +207,19 @@ async def _answer(
             return result
         return _canned(request, lang, status, started)
 
+    intent = _report_intent(raw) if reports is not None else None
+    if intent is not None and reports is not None:
+        # Rasa recognised "I want to report a problem" / "what happened to my report": the desk takes
+        # the turn, and the citizen's own words (unmasked: the desk masks what it keeps) may be the description.
+        try:
+            if intent == "start":
+                answer = await reports.start(request.sender, typed, lang, request.channel)
+            else:
+                answer = await reports.status(request.sender, lang)
+            return _report_result(request, answer, started)
+        except Exception:
+            logger.exception("the report desk could not take the turn Rasa gave it")
+            return _canned(request, lang, TurnStatus.NO_REPLY, started)
     messages = render_rasa_messages(raw)
     if picks is not None:
         picks.remember(request.sender, messages)

@@ -15,11 +15,14 @@ from fastapi.middleware.cors import CORSMiddleware
 from backoffice.accounts import api as staff_api
 from backoffice.analytics import api as analytics_api
 from backoffice.inbox import api as inbox_api
+from backoffice.reports import api as reports_api
+from backoffice.reports.status import upload_body_limits
 from backoffice.web import routes as admin_pages
 from channels.line import webhook as line_webhook
-from channels.web import chat_api, handoff_api, widget
+from channels.web import chat_api, handoff_api, report_notices_api, report_photo_api, widget
 from conversation.handoff.sweeper import sweep_forever
-from gateway.api import actions_endpoint, editor, health, privacy
+from gateway.api import actions_endpoint, editor, editor_journeys, health, privacy, report_status, traffy_webhook
+from gateway.report_jobs import ReportJobs
 from gateway.runtime import Runtime
 from gateway.settings import Settings, get_settings
 from http_api.body_limit import BodyLimitMiddleware
@@ -42,7 +45,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.runtime = runtime
         runtime.start()
         sweeper = asyncio.create_task(sweep_forever(runtime.handoff_desk)) if runtime.handoff_desk else None
+        report_jobs = ReportJobs(app, runtime)  # notices to citizens, and the optional Traffy Fondue forwarder
+        report_jobs.start()
         yield
+        await report_jobs.stop()
         if sweeper is not None:
             sweeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -61,13 +67,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(RequestValidationError, validation_error_handler)  # type: ignore[arg-type]
     app.include_router(chat_api.router)
     app.include_router(handoff_api.router)  # /api/chat/handoff: the widget's view of a hand-off
+    app.include_router(report_notices_api.router)  # /api/chat/reports/notices: the widget's report news
+    app.include_router(report_photo_api.router)  # /api/chat/reports/photo: the widget's report photo
     app.include_router(health.router)
     app.include_router(actions_endpoint.router)
     app.include_router(editor.router)
+    app.include_router(editor_journeys.router)  # /api/admin/journeys: life-event journeys (issue 17)
     app.include_router(privacy.router)  # export and erase a citizen's conversation
     app.include_router(staff_api.router)  # /admin/api/session, /admin/api/me: staff sign-in (backoffice/accounts)
     app.include_router(analytics_api.router)  # /admin/api/analytics/...: figures, unanswered list, CSV
     app.include_router(inbox_api.router)  # /api/admin/handoffs...: the agent inbox (backoffice/inbox)
+    app.include_router(reports_api.router)  # /api/admin/reports...: the officers' reports queue (backoffice/reports)
+    app.include_router(report_status.router)  # /api/reports/{ticket}: outside case systems, by bearer token
+    app.include_router(traffy_webhook.router)  # /api/reports/traffy/webhook: Traffy Fondue's state changes
     app.include_router(admin_pages.router)  # /admin...: the back office's pages (backoffice/web)
     app.mount("/admin/static", admin_pages.static_files(), name="admin-static")
     app.include_router(line_webhook.router)
@@ -75,7 +87,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Inside CORS, so a browser can read the 413 too.
     # The back office's forms carry a whole service (Thai is 9 bytes a letter urlencoded) or a whole
     # catalogue; the settings' own limits win where they name the same prefix.
-    limits = {**admin_pages.FORM_BODY_LIMITS, **settings.body_limits.paths}
+    # A status change carries its after-photo in base64 (backoffice/reports/status.py).
+    photo_limits = upload_body_limits(settings.reports.photo_max_bytes)
+    photo_limits |= report_photo_api.body_limits(settings.reports.photo_max_bytes)  # the widget's report photo
+    limits = {**admin_pages.FORM_BODY_LIMITS, **photo_limits, **settings.body_limits.paths}
     app.add_middleware(
         BodyLimitMiddleware,
         limits=limits,

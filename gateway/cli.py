@@ -177,7 +177,10 @@ def _cmd_privacy_purge(_args: argparse.Namespace) -> int:
     import asyncio
 
     from actions.api.conversation_store import ConversationStore
+    from conversation.handoff.store import HandoffStore
     from conversation.rasa_client import RasaClient
+    from conversation.reports.photos import PhotoStore
+    from conversation.reports.store import ReportsStore
     from conversation.turn_events import TurnEventStore
     from gateway.privacy import ConversationPrivacy, Retention
     from gateway.secrets import rasa_auth_token
@@ -186,8 +189,18 @@ def _cmd_privacy_purge(_args: argparse.Namespace) -> int:
     settings = get_settings()
     kept = settings.privacy
     store = ConversationStore(settings.store.conversations_url)
-    retention = Retention(kept.handoff_days, kept.feedback_days, kept.conversation_days, kept.analytics_days)
-    privacy = ConversationPrivacy(store, retention, events=TurnEventStore(store.engine))
+    reports = ReportsStore(settings.store.reports_url, settings.reports)
+    retention = Retention(
+        kept.handoff_days, kept.feedback_days, kept.conversation_days, kept.analytics_days, kept.reports_days
+    )
+    privacy = ConversationPrivacy(  # what the gateway's hourly job applies (gateway/runtime.py), once
+        store,
+        retention,
+        events=TurnEventStore(store.engine),
+        handoffs=HandoffStore(store.engine),
+        reports=reports,
+        report_photos=PhotoStore(settings.store.report_photos_dir, settings.reports.photo_max_bytes),
+    )
 
     async def purge() -> dict[str, object]:
         urls = settings.rasa.replica_urls()
@@ -201,7 +214,10 @@ def _cmd_privacy_purge(_args: argparse.Namespace) -> int:
         report = asyncio.run(purge())
     finally:
         store.close()
-    days = kept.model_dump(include={"handoff_days", "feedback_days", "conversation_days", "analytics_days"})
+        reports.close()
+    days = kept.model_dump(
+        include={"handoff_days", "feedback_days", "conversation_days", "analytics_days", "reports_days"}
+    )
     print(json.dumps({"removed": report, "retention_days": days}))
     return 1 if report["trackers_failed"] else 0
 

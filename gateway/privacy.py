@@ -4,7 +4,8 @@ A conversation id is the Rasa sender id, namespaced per channel (``web:<issued i
 ``line:<LINE userId>``). What the gateway keeps about one: its activity row (channel, first
 and last turn), hand-off requests and feedback (all in the conversation store, masked as they
 were written), the per-turn events of the analytics (conversation/turn_events.py, masked), and
-Rasa's tracker (masked before it reached Rasa). Three operations:
+Rasa's tracker (masked before it reached Rasa), and the problem reports it filed with their photos
+(conversation/reports; kept ``reports_days``, longer than a conversation). Three operations:
 
 - :meth:`ConversationPrivacy.export`: everything of the above, for an access request (s.30);
 - :meth:`ConversationPrivacy.erase`: all of it (s.33); our rows first, then the tracker. If Rasa
@@ -32,6 +33,9 @@ from actions.api.conversation_store import ActivityRecord, ConversationStore, Fe
 from actions.api.id_vault import IdVault
 from conversation.handoff.store import HandoffStore
 from conversation.rasa_client import RasaClient, RasaUnavailableError
+from conversation.reports.drafts import DraftStore
+from conversation.reports.photos import PhotoStore
+from conversation.reports.store import ReportsStore
 from conversation.turn_events import TurnEventStore
 
 __all__ = [
@@ -57,6 +61,7 @@ class Retention:
     feedback_days: int
     conversation_days: int
     analytics_days: int = 365  # turn events; a forgotten conversation's events lose their link first
+    reports_days: int = 365  # problem reports (and their photos) last changed longer ago
 
 
 class ErasureIncompleteError(RuntimeError):
@@ -78,6 +83,8 @@ class PurgeReport:
     turn_events: int | None = None  # None: no turn-event store attached
     turn_events_detached: int = 0  # events whose conversation was forgotten: kept, no longer linked
     handoff_messages: int | None = None  # None: no hand-off desk attached
+    reports: int | None = None  # None: no reports store attached
+    report_photos: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         report: dict[str, Any] = {
@@ -91,6 +98,9 @@ class PurgeReport:
             report["turn_events_detached"] = self.turn_events_detached
         if self.handoff_messages is not None:
             report["handoff_messages"] = self.handoff_messages
+        if self.reports is not None:
+            report["reports"] = self.reports
+            report["report_photos"] = self.report_photos
         return report
 
 
@@ -160,8 +170,12 @@ class ConversationPrivacy:
         vault: IdVault | None = None,
         events: TurnEventStore | None = None,
         handoffs: HandoffStore | None = None,
+        reports: ReportsStore | None = None,
+        report_photos: PhotoStore | None = None,
     ) -> None:
         self.store = store
+        self.reports = reports  # problem reports (conversation/reports): exported, erased, kept by the rules
+        self.report_photos = report_photos  # their photos: deleted with the report
         self.handoffs = handoffs  # the hand-off desk's messages (conversation/handoff): same rules
         self.retention = retention
         self.vault = vault  # national IDs held for a status check in progress: erased with the rest
@@ -174,6 +188,8 @@ class ConversationPrivacy:
         mistakes a partial export for a complete one."""
         activity, handoffs, feedback = await asyncio.to_thread(self._rows, conversation_id)
         turn_events = await asyncio.to_thread(self._events_of, conversation_id)
+        reports = await asyncio.to_thread(self._reports_of, conversation_id)
+        draft = await asyncio.to_thread(self._drafts().export_sender, conversation_id) if self.reports else None
         tracker: dict[str, Any]
         try:
             events = (await rasa.tracker(conversation_id)).get("events") or []
@@ -181,7 +197,15 @@ class ConversationPrivacy:
         except RasaUnavailableError as error:
             logger.warning("export without the Rasa tracker: %s", error)
             events, tracker = [], {"available": False, "events": []}
-        if activity is None and not handoffs and not feedback and not turn_events and not _spoken(events):
+        if (
+            activity is None
+            and not handoffs
+            and not feedback
+            and not turn_events
+            and not reports
+            and draft is None
+            and not _spoken(events)
+        ):
             return None
         return {
             "conversation_id": conversation_id,
@@ -196,6 +220,7 @@ class ConversationPrivacy:
                 if self.handoffs
                 else {}
             ),
+            **({"reports": reports, "report_draft": draft} if self.reports is not None else {}),
         }
 
     async def erase(self, conversation_id: str, rasa: RasaClient) -> dict[str, int] | None:
@@ -253,6 +278,12 @@ class ConversationPrivacy:
         if self.events is not None:
             cut = now - dt.timedelta(days=days.analytics_days)
             report.turn_events = await asyncio.to_thread(self.events.delete_older_than, cut)
+        if self.reports is not None:
+            gone, refs = await asyncio.to_thread(self.reports.purge_older_than_with_photos, days.reports_days, now)
+            # A draft left idle never becomes a report: it goes, with the photo it held.
+            idle_drafts = await asyncio.to_thread(self._drafts().purge_idle, now)
+            report.reports = gone
+            report.report_photos = await asyncio.to_thread(self._delete_photos, [*refs, *_draft_photos(idle_drafts)])
         idle = await asyncio.to_thread(
             self.store.conversations_to_forget, now - dt.timedelta(days=days.conversation_days)
         )
@@ -285,7 +316,9 @@ class ConversationPrivacy:
 
     def _has_rows(self, conversation_id: str) -> bool:
         _activity, handoffs, feedback = self._rows(conversation_id)
-        return bool(handoffs or feedback or self._events_of(conversation_id))
+        if handoffs or feedback or self._events_of(conversation_id) or self._reports_of(conversation_id):
+            return True
+        return self.reports is not None and self._drafts().export_sender(conversation_id) is not None
 
     def _erase_rows(self, conversation_id: str) -> dict[str, int]:
         erased = self.store.erase_records(conversation_id)
@@ -293,7 +326,28 @@ class ConversationPrivacy:
             erased["turn_events"] = self.events.erase(conversation_id)
         if self.handoffs is not None:
             erased["handoff_messages"] = self.handoffs.erase_messages(conversation_id)
+        if self.reports is not None:
+            erased["reports"], refs = self.reports.erase_sender_with_photos(conversation_id)
+            draft = self._drafts().take_sender(conversation_id)  # a report still being told goes too
+            erased["report_drafts"] = 0 if draft is None else 1
+            erased["report_photos"] = self._delete_photos([*refs, *_draft_photos([draft] if draft else [])])
         return erased
+
+    def _drafts(self) -> DraftStore:
+        assert self.reports is not None
+        return DraftStore(self.reports.engine, self.reports.settings.draft_minutes)
+
+    def _reports_of(self, conversation_id: str) -> list[dict[str, Any]]:
+        if self.reports is None:
+            return []
+        exported: list[dict[str, Any]] = self.reports.export_sender(conversation_id)["reports"]
+        return exported
+
+    def _delete_photos(self, refs: list[str]) -> int:
+        """The files of reports that went; a photo already gone counts as nothing, never as a failure."""
+        if self.report_photos is None:
+            return 0
+        return sum(1 for ref in refs if self.report_photos.delete(ref))
 
     def _messages_of(self, conversation_id: str) -> list[dict[str, Any]]:
         assert self.handoffs is not None
@@ -372,3 +426,7 @@ class PurgeJob:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout)
+
+
+def _draft_photos(drafts: list[dict[str, Any]]) -> list[str]:
+    return [str(data["photo_ref"]) for data in drafts if data.get("photo_ref")]

@@ -34,6 +34,7 @@ from conversation.handoff.store import HandoffStore
 from conversation.handoff.working_hours import WorkingHours
 from conversation.picks import TypedPicks
 from conversation.rasa_client import RasaClient
+from conversation.reports.desk import ReportDesk
 from conversation.reports.photos import PhotoStore
 from conversation.reports.store import ReportsStore
 from conversation.turn_events import TurnEventStore
@@ -46,6 +47,7 @@ from http_api.rate_limits import Limit, RateLimiter
 from knowledge.catalogue_files import load_seed
 from knowledge.catalogue_writer import CatalogueWriter
 from knowledge.referrals import load_referrals
+from knowledge.reports.classifier import default_classifier
 from knowledge.schema import Service
 from knowledge.search.dense import set_faiss_threads
 from knowledge.service_search import CatalogueSearch
@@ -105,6 +107,8 @@ class Runtime:
     # Citizens' problem reports (conversation/reports, issue 18) and their photos.
     reports: ReportsStore | None = None
     report_photos: PhotoStore | None = None
+    # The report conversation (conversation/reports/desk.py), asked by every turn after the hand-off desk.
+    report_desk: ReportDesk | None = None
     _loaded: threading.Event = field(default_factory=threading.Event)
     _stopping: threading.Event = field(default_factory=threading.Event)
 
@@ -146,15 +150,27 @@ class Runtime:
         )  # records every turn
         kept = settings.privacy
         turn_events = TurnEventStore(conversations.engine)  # same database and pool as the conversations
-        retention = Retention(kept.handoff_days, kept.feedback_days, kept.conversation_days, kept.analytics_days)
+        retention = Retention(
+            kept.handoff_days, kept.feedback_days, kept.conversation_days, kept.analytics_days, kept.reports_days
+        )
+        reports = ReportsStore(settings.store.reports_url, settings.reports)  # exported and erased with the rest
+        report_photos = PhotoStore(settings.store.report_photos_dir, settings.reports.photo_max_bytes)
         handoff_store = HandoffStore(conversations.engine)  # the desk's rows, beside the requests
-        privacy = ConversationPrivacy(conversations, retention, id_vault, events=turn_events, handoffs=handoff_store)
+        privacy = ConversationPrivacy(
+            conversations,
+            retention,
+            id_vault,
+            events=turn_events,
+            handoffs=handoff_store,
+            reports=reports,
+            report_photos=report_photos,
+        )
         purge_job = PurgeJob(
             privacy, lambda: RasaClient(*rasa_args, auth_token=rasa_token), kept.purge_interval_seconds
         )
         fallback = CatalogueFallback(catalogue, thresholds)
         limiter = RateLimiter(settings.rate_limits.storage_uri)
-        return cls(
+        runtime = cls(
             settings,
             store,
             conversations,
@@ -178,9 +194,14 @@ class Runtime:
             turn_events=turn_events,
             turn_recorder=TurnRecorder(turn_events, catalogue_scorer(catalogue)),
             handoff_desk=HandoffDesk(handoff_store, settings.handoff, rasa=rasa),
-            reports=ReportsStore(settings.store.reports_url, settings.reports),
-            report_photos=PhotoStore(settings.store.report_photos_dir, settings.reports.photo_max_bytes),
+            reports=reports,
+            report_photos=report_photos,
         )
+        if runtime.reports is not None and runtime.report_photos is not None:
+            runtime.report_desk = ReportDesk(
+                runtime.reports, runtime.report_photos, default_classifier, settings.reports
+            )
+        return runtime
 
     # What the channels use (see their Protocols: ChatBackend, LineBackend).
     @property

@@ -14,6 +14,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationInfo, field_validator
 
+from knowledge.eligibility import Eligibility
 from nlu.language import Lang
 
 __all__ = [
@@ -219,6 +220,11 @@ class Service(BaseModel):
     title: Bilingual
     summary: Bilingual
     eligibility: Bilingual
+    # The part of ``eligibility`` a rule can check (knowledge/eligibility.py); absent in older data.
+    eligibility_rules: Eligibility | None = Field(
+        default=None,
+        description="Machine-checkable conditions (age range, nationality, situations, provinces) with their source.",
+    )
     documents: list[Bilingual] = Field(min_length=1)
     fees: Bilingual
     processing_time: Bilingual

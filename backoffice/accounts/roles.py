@@ -2,8 +2,8 @@
 
 The roles are the people of the agency (issue 15): the administrator runs the accounts, editors
 write drafts, reviewers publish them (someone other than the author) and roll back, agents work
-the hand-off inbox, analysts read the figures. Kept as one literal table so a reader sees every
-grant at once and a test can pin it.
+the hand-off inbox and the problem reports' queue, analysts read the figures. Kept as one literal
+table so a reader sees every grant at once and a test can pin it.
 """
 
 from __future__ import annotations
@@ -22,7 +22,9 @@ __all__ = [
 ]
 
 Role = Literal["admin", "editor", "reviewer", "agent", "analyst"]
-Permission = Literal["edit", "publish", "rollback", "manage_users", "analytics", "handoff", "import_export"]
+Permission = Literal[
+    "edit", "publish", "rollback", "manage_users", "analytics", "handoff", "import_export", "reports", "reports_routes"
+]
 
 ROLES: tuple[Role, ...] = get_args(Role)
 PERMISSIONS: tuple[Permission, ...] = get_args(Permission)
@@ -30,13 +32,15 @@ ROLE_ALIASES: dict[str, Role] = {"administrator": "admin"}
 
 # What each permission covers: edit = write drafts of services; publish = review and publish a draft;
 # rollback = restore an earlier version; manage_users = accounts, roles and tokens; analytics = read the
-# figures; handoff = work the hand-off inbox; import_export = the whole catalogue in or out at once.
+# figures; handoff = work the hand-off inbox; import_export = the whole catalogue in or out at once;
+# reports = work the citizens' problem reports (read, photos, status); reports_routes = edit the routing
+# table that decides which organisation a report goes to (it redirects every future report: admin only).
 # role -> what it may do. The administrator may do everything.
 _GRANTS: dict[Role, frozenset[Permission]] = {
     "admin": frozenset(PERMISSIONS),
     "editor": frozenset({"edit"}),
     "reviewer": frozenset({"edit", "publish", "rollback", "import_export"}),
-    "agent": frozenset({"handoff"}),
+    "agent": frozenset({"handoff", "reports"}),
     "analyst": frozenset({"analytics"}),
 }
 

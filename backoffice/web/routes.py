@@ -7,7 +7,7 @@ from pathlib import Path
 from fastapi import APIRouter
 from fastapi.staticfiles import StaticFiles
 
-from backoffice.web import analytics_pages, catalogue_pages, inbox_pages, new_service_pages, session_pages
+from backoffice.web import analytics_pages, catalogue_pages, inbox_pages, new_service_pages, report_pages, session_pages
 from backoffice.web.forms import MAX_FORM_BYTES
 from backoffice.web.pages import too_large_page
 
@@ -27,6 +27,7 @@ router.include_router(catalogue_pages.router)
 router.include_router(new_service_pages.router)
 router.include_router(analytics_pages.router)
 router.include_router(inbox_pages.router)
+router.include_router(report_pages.router)  # /admin/reports...: problem reports and the routing table
 
 
 def static_files() -> StaticFiles:

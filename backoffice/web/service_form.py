@@ -207,6 +207,9 @@ def service_from_form(base: Service | None, form: Form) -> FormResult:
         "offices": rows["offices"],
     }
     data["facts"], data["faq"] = rows["facts"], rows["faq"]
+    # The eligibility rules have no form fields yet (the API edits them): an edit here keeps them.
+    if base is not None and base.eligibility_rules is not None:
+        data["eligibility_rules"] = base.eligibility_rules.model_dump(mode="json")
     try:
         service = Service.model_validate(data)
     except ValidationError as error:

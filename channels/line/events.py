@@ -21,6 +21,7 @@ from linebot.v3.messaging import LocationMessage, Message, PostbackAction, Quick
 from linebot.v3.webhooks import (
     FollowEvent,
     GroupSource,
+    ImageMessageContent,
     LocationMessageContent,
     MessageEvent,
     PostbackEvent,
@@ -50,6 +51,8 @@ from channels.line.user_limit import UserLimit
 from conversation.degraded import CatalogueFallback
 from conversation.messages import TurnStatus, canned_reply
 from conversation.rasa_client import RasaClient
+from conversation.reports.desk import ReportDesk
+from conversation.reports.photos import PhotoError, PhotoStore
 from conversation.turn import TurnRequest, TurnResult, run_turn
 from knowledge.schema import Service
 from nlu.language import detect_language, reply_language
@@ -142,6 +145,9 @@ class LineEventHandler:
         fallback: CatalogueFallback | None = None,  # the catalogue's answer while Rasa is down or slow
         user_limit: UserLimit | None = None,
         on_unfollow: Callable[[str], Awaitable[None]] | None = None,  # erases the conversation (setting)
+        reports: ReportDesk | None = None,  # problem reports: a location or photo may answer its question
+        photos: PhotoStore | None = None,
+        blob: Any | None = None,  # line-bot-sdk's AsyncMessagingApiBlob: an image message's content
     ) -> None:
         self.messenger = messenger
         self.rasa = rasa
@@ -152,6 +158,9 @@ class LineEventHandler:
         self.fallback = fallback
         self.user_limit = user_limit
         self.on_unfollow = on_unfollow
+        self.reports = reports
+        self.photos = photos
+        self.blob = blob
 
     # --- entry points ------------------------------------------------------------------
 
@@ -202,7 +211,13 @@ class LineEventHandler:
         if isinstance(content, TextMessageContent):
             await self._answer_text(event, chat, _without_mentions(content), guard)
         elif isinstance(content, LocationMessageContent):
-            await self._answer_location(event, chat, content, guard)
+            if await self._report_open(chat):  # the answer to a report's "where is it?"
+                where = (float(content.latitude), float(content.longitude))
+                await self._run_turn(event, chat, "", None, guard, location=where)
+            else:
+                await self._answer_location(event, chat, content, guard)
+        elif isinstance(content, ImageMessageContent):
+            await self._answer_image(event, chat, content, guard)
         elif isinstance(content, StickerMessageContent):
             sticker = text_message(texts.bilingual("line.sticker"))
             await self.messenger.send(chat.to, event.reply_token, [sticker], guard)
@@ -270,8 +285,52 @@ class LineEventHandler:
             return
         await self._run_turn(event, chat, text, None, guard)
 
+    async def _report_open(self, chat: Chat) -> bool:
+        if self.reports is None or not chat.conversation:
+            return False
+        try:
+            return await self.reports.has_draft(chat.conversation)
+        except Exception:
+            logger.warning("could not read the conversation's report draft", exc_info=True)
+            return False
+
+    async def _answer_image(
+        self, event: MessageEvent, chat: Chat, content: ImageMessageContent, guard: DeliveryGuard | None
+    ) -> None:
+        """A photo for the report being told: fetched from LINE, stored without its metadata, and its
+        ref handed to the turn. Outside a report: a short note on how to send one."""
+        lang = self.languages.get(chat.user_id)
+        if self.photos is None or self.blob is None or not await self._report_open(chat):
+            # The photo is not looked at; how to send one with a report follows, in both languages.
+            both: tuple[Lang, Lang] = ("th", "en")
+            said = [f"{texts.text('line.not_text', each)} {texts.text('reports.photo_outside', each)}" for each in both]
+            outside = text_message("\n\n".join(said))
+            await self.messenger.send(chat.to, event.reply_token, [outside], guard)
+            return
+        try:
+            data = await self.blob.get_message_content(content.id, _request_timeout=30)
+            stored = await asyncio.to_thread(self.photos.save, bytes(data))
+        except PhotoError as error:
+            limit_mb = round(self.photos.max_bytes / (1024 * 1024), 1)
+            refused = text_message(texts.text(f"reports.{error.reason}", lang, limit_mb=limit_mb))
+            await self.messenger.send(chat.to, event.reply_token, [refused], guard)
+            return
+        except Exception:
+            logger.warning("could not fetch a LINE image's content", exc_info=True)
+            failed = text_message(texts.text("reports.photo_unavailable", lang))
+            await self.messenger.send(chat.to, event.reply_token, [failed], guard)
+            return
+        await self._run_turn(event, chat, "", None, guard, photo_ref=stored.ref)
+
     async def _run_turn(
-        self, event: Any, chat: Chat, text: str, lang: Lang | None, guard: DeliveryGuard | None
+        self,
+        event: Any,
+        chat: Chat,
+        text: str,
+        lang: Lang | None,
+        guard: DeliveryGuard | None,
+        location: tuple[float, float] | None = None,
+        photo_ref: str | None = None,
     ) -> None:
         if not chat.conversation:
             return
@@ -279,7 +338,14 @@ class LineEventHandler:
         client = f"line-user:{chat.user_id or chat.to}"  # the status check's attempts count per person
         reply_token = getattr(event, "reply_token", None)
         request = TurnRequest(
-            sender=chat.conversation, text=text, channel="line", language=lang, client=client, reply_token=reply_token
+            sender=chat.conversation,
+            text=text,
+            channel="line",
+            language=lang,
+            client=client,
+            reply_token=reply_token,
+            location=location,
+            photo_ref=photo_ref,
         )
         try:
             result = await self._turn(request, self.rasa, self.fallback)

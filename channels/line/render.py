@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from linebot.v3.messaging import (
+    CameraAction,
+    CameraRollAction,
     FlexContainer,
     FlexMessage,
     ImageMessage,
@@ -46,6 +48,7 @@ __all__ = [
     "postback_data",
     "quick_reply_items",
     "render_messages",
+    "report_items",
     "split_text",
     "text_message",
     "truncate_label",
@@ -246,6 +249,21 @@ def location_item(lang: Lang) -> QuickReplyItem:
     return QuickReplyItem(action=LocationAction(label=truncate_label(texts.text("line.share_location", lang))))
 
 
+def report_items(ask: object, lang: Lang) -> list[QuickReplyItem]:
+    """LINE's own pickers for a report's question (conversation/reports/desk.py marks it with ``ask``):
+    the location picker for "where", the camera and the photo library for "a photo"."""
+    if ask == "location":
+        return [location_item(lang)]
+    if ask == "photo":
+        return [
+            QuickReplyItem(action=CameraAction(label=truncate_label(texts.text("reports.button_take_photo", lang)))),
+            QuickReplyItem(
+                action=CameraRollAction(label=truncate_label(texts.text("reports.button_choose_photo", lang)))
+            ),
+        ]
+    return []
+
+
 def text_message(text: str, items: list[QuickReplyItem] | None = None) -> TextMessage:
     quick = QuickReply(items=items[:MAX_QUICK_REPLIES]) if items else None
     return TextMessage(text=clip(text, MAX_TEXT), quick_reply=quick)
@@ -369,7 +387,9 @@ def render_messages(messages: list[dict[str, Any]], lang: Lang) -> list[Message]
         if kind in ("text", "quick_replies") and message.get("text"):
             parts.extend(TextMessage(text=piece) for piece in split_text(str(message["text"])))
         if kind == "quick_replies":
-            items = quick_reply_items(list(message.get("options") or []), lang)  # LINE shows only the last set
+            # LINE shows only the last set; a report's question puts LINE's own pickers first.
+            items = report_items(message.get("ask"), lang) + quick_reply_items(list(message.get("options") or []), lang)
+            items = items[:MAX_QUICK_REPLIES]
         elif kind == "image" and str(message.get("url") or "").startswith("https://"):  # LINE fetches only https
             url = str(message["url"])
             parts.append(ImageMessage(original_content_url=url, preview_image_url=url))

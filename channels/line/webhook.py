@@ -27,6 +27,8 @@ from conversation.degraded import CatalogueFallback
 from conversation.handoff.desk import HandoffDesk
 from conversation.picks import TypedPicks
 from conversation.rasa_client import RasaClient
+from conversation.reports.desk import ReportDesk
+from conversation.reports.photos import PhotoStore
 from conversation.turn import TurnRecorder, run_turn
 from http_api.deps import app_runtime
 from http_api.errors import ApiError
@@ -95,6 +97,14 @@ class LineBackend(Protocol):
         """The hand-off desk: held conversations' turns stop there; officers' replies go out by LINE."""
         ...
 
+    @property
+    def report_desk(self) -> ReportDesk | None:
+        """The problem-report conversation (conversation/reports/desk.py)."""
+        ...
+
+    @property
+    def report_photos(self) -> PhotoStore | None: ...
+
 
 def missing_settings(line: LineSettings) -> list[str]:
     """The environment variables LINE still needs; empty when the channel can run."""
@@ -109,15 +119,18 @@ class LineChannel:
     """The LINE side of one gateway process: the API client, the event handler, the durable
     queue and the worker that answers what the queue holds."""
 
-    def __init__(self, handler: LineEventHandler, queue: EventQueue, worker: QueueWorker, client: Any) -> None:
+    def __init__(
+        self, handler: LineEventHandler, queue: EventQueue, worker: QueueWorker, client: Any, data_client: Any = None
+    ) -> None:
         self.handler = handler
         self.queue = queue
         self.worker = worker
         self._client = client
+        self._data_client = data_client
 
     @classmethod
     async def start(cls, backend: LineBackend) -> LineChannel:
-        from linebot.v3.messaging import AsyncApiClient, AsyncMessagingApi, Configuration
+        from linebot.v3.messaging import AsyncApiClient, AsyncMessagingApi, AsyncMessagingApiBlob, Configuration
 
         from channels.line.delivery import LineMessenger
         from channels.line.events import LineEventHandler
@@ -132,6 +145,9 @@ class LineChannel:
         assert token is not None  # checked by the caller
         configuration = Configuration(host=line.api_base_url.rstrip("/"), access_token=token.get_secret_value())
         client = AsyncApiClient(configuration)  # opens an aiohttp session: must run inside the event loop
+        # Image content (a report's photo) comes from the data API host, which needs a client of its own.
+        data_host = line.data_api_base_url.rstrip("/")
+        data_client = AsyncApiClient(Configuration(host=data_host, access_token=token.get_secret_value()))
         retention = line.queue.retention_days * 86400
         queue = await asyncio.to_thread(EventQueue, backend.events_store_url, retention)
         limit = Limit(line.user_limit.count, line.user_limit.seconds)
@@ -147,18 +163,22 @@ class LineChannel:
             fallback=backend.fallback,
             user_limit=UserLimit(backend.rate_limiter, limit),
             on_unfollow=backend.unfollow_eraser,
+            reports=backend.report_desk,
+            photos=backend.report_photos,
+            blob=AsyncMessagingApiBlob(data_client),
             turn=functools.partial(
                 run_turn,
                 vault=backend.id_vault,
                 picks=backend.typed_picks,
                 recorder=backend.turn_recorder,
                 desk=desk,
+                reports=backend.report_desk,
             ),
         )
         worker = QueueWorker(queue, handler.handle_raw, line.queue)
         worker.start()  # events a stopped process left behind are answered now
         logger.info("LINE channel ready (API at %s)", line.api_base_url)
-        return cls(handler, queue, worker, client)
+        return cls(handler, queue, worker, client, data_client)
 
     async def submit(self, events: list[Any]) -> int:
         """Store the events durably (before LINE gets its 200) and wake the worker; returns how many were new."""
@@ -181,6 +201,8 @@ class LineChannel:
         """Let in-flight answers finish for a moment, hand the rest back to the queue; close the HTTP session."""
         await self.worker.aclose(_SHUTDOWN_GRACE_SECONDS)
         await self._client.close()
+        if self._data_client is not None:
+            await self._data_client.close()
         await asyncio.to_thread(self.queue.close)
 
 

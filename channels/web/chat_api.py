@@ -15,7 +15,7 @@ import re
 from typing import Annotated, Any, Literal, Protocol
 
 from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from actions.api.id_vault import IdVault
 from channels.web.limits import ChatLimits, check_client, check_conversation
@@ -24,6 +24,7 @@ from conversation.degraded import CatalogueFallback
 from conversation.handoff.desk import HandoffDesk
 from conversation.picks import TypedPicks
 from conversation.rasa_client import RasaClient
+from conversation.reports.desk import ReportDesk
 from conversation.turn import TurnRecorder, TurnRequest, run_turn
 from http_api.body import parse_json_body
 from http_api.deps import app_runtime
@@ -68,10 +69,18 @@ class ChatBackend(Protocol):
     @property
     def handoff_desk(self) -> HandoffDesk | None: ...
 
+    @property
+    def report_desk(self) -> ReportDesk | None: ...
+
 
 ChatBackendDep = Annotated[ChatBackend, Depends(app_runtime)]
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class Location(BaseModel):
+    latitude: float = Field(ge=-90, le=90)
+    longitude: float = Field(ge=-180, le=180)
 
 
 class ChatRequest(BaseModel):
@@ -84,14 +93,19 @@ class ChatRequest(BaseModel):
             "the gateway did not issue starts a new one too."
         ),
     )
-    text: str = Field(min_length=1, description="What the citizen wrote")
+    # Before ``text``, so its check can see them: a location or a photo may come without words.
+    location: Location | None = Field(default=None, description="The browser's location, for a problem report")
+    photo_ref: str | None = Field(
+        default=None, max_length=64, description="A photo stored by POST /api/chat/reports/photo, for a problem report"
+    )
+    text: str = Field(description="What the citizen wrote (may be empty with a location or a photo)")
     language: Literal["th", "en"] | None = Field(default=None, description="Explicit reply language")
 
     @field_validator("text")
     @classmethod
-    def _no_control_characters(cls, value: str) -> str:
+    def _no_control_characters(cls, value: str, info: ValidationInfo) -> str:
         cleaned = _CONTROL.sub("", value).strip()
-        if not cleaned:
+        if not cleaned and info.data.get("location") is None and not info.data.get("photo_ref"):
             raise ValueError("text is empty")
         return cleaned
 
@@ -133,7 +147,16 @@ async def chat(request: Request, runtime: ChatBackendDep) -> ChatResponse:
             [{"field": "text", "problem": f"text is longer than {limit} characters"}],
         )
     client = senders.client_key(client_address(request, runtime.chat_limits.trust_forwarded_for))
-    turn = TurnRequest(senders.rasa_sender(sender), parsed.text, "web", parsed.language, client=client)
+    where = (parsed.location.latitude, parsed.location.longitude) if parsed.location else None
+    turn = TurnRequest(
+        senders.rasa_sender(sender),
+        parsed.text,
+        "web",
+        parsed.language,
+        client=client,
+        location=where,
+        photo_ref=parsed.photo_ref,
+    )
     result = await run_turn(
         turn,
         runtime.rasa,
@@ -142,5 +165,6 @@ async def chat(request: Request, runtime: ChatBackendDep) -> ChatResponse:
         runtime.typed_picks,
         runtime.turn_recorder,
         desk=runtime.handoff_desk,
+        reports=runtime.report_desk,
     )
     return ChatResponse(sender=sender, language=result.language, status=result.status.value, messages=result.messages)

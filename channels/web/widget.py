@@ -69,6 +69,11 @@ class _Retention(Protocol):
     def analytics_days(self) -> int: ...
 
 
+class _PhotoLimit(Protocol):
+    @property
+    def photo_max_bytes(self) -> int: ...
+
+
 class WidgetHostSettings(Protocol):
     """What these routes read of the gateway's settings (``app.state.settings``): it is there
     from the start, so the static files need no runtime (Rasa client, catalogue)."""
@@ -81,6 +86,9 @@ class WidgetHostSettings(Protocol):
 
     @property
     def privacy(self) -> _Retention: ...
+
+    @property
+    def reports(self) -> _PhotoLimit: ...
 
 
 @dataclass(frozen=True)
@@ -122,10 +130,20 @@ def privacy_config(web: WebSettings, retention: _Retention) -> dict[str, object]
     }
 
 
-def widget_config(max_message_chars: int, privacy: dict[str, object] | None = None) -> dict[str, object]:
+def widget_config(
+    max_message_chars: int, privacy: dict[str, object] | None = None, photo_max_bytes: int | None = None
+) -> dict[str, object]:
     """What widget.js is told: its words in Thai and English, the longest message the API takes,
-    and the privacy notice's numbers (without them: no notice, and no "keep on this device" choice)."""
-    return {"max_message_chars": max_message_chars, "strings": widget_strings(), "privacy": privacy}
+    the privacy notice's numbers (without them: no notice, and no "keep on this device" choice), and
+    the largest report photo the upload takes (checked before sending)."""
+    config: dict[str, object] = {
+        "max_message_chars": max_message_chars,
+        "strings": widget_strings(),
+        "privacy": privacy,
+    }
+    if photo_max_bytes is not None:
+        config["photo_max_bytes"] = photo_max_bytes
+    return config
 
 
 def _as_script(config: dict[str, object]) -> str:
@@ -144,7 +162,11 @@ def _configured_script(template: _Asset, config: str) -> _Asset:
 
 def _widget_script(request: Request) -> _Asset:
     settings = _host_settings(request)
-    config = widget_config(settings.gateway.max_message_chars, privacy_config(settings.web, settings.privacy))
+    config = widget_config(
+        settings.gateway.max_message_chars,
+        privacy_config(settings.web, settings.privacy),
+        settings.reports.photo_max_bytes,
+    )
     return _configured_script(_asset("widget.js"), _as_script(config))
 
 

@@ -40,6 +40,9 @@ reports = Table(
     Column("rating", Integer, nullable=True),  # 1-5, after done
     Column("case_id", Integer, nullable=True),
     Column("external_id", String(120), nullable=True),  # the id an external case system gave it
+    # The forwarder's claim and back-off (migration 0003): tries so far, and when it may try next.
+    Column("forward_attempts", Integer, nullable=True),
+    Column("forward_next_at", DateTime(timezone=True), nullable=True),
     Column("version", Integer, nullable=False),  # optimistic concurrency: a stale update gets 409
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
@@ -72,6 +75,7 @@ report_notices = Table(
     Column("text", Text, nullable=False),  # in the citizen's language, masked
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("delivered_at", DateTime(timezone=True), nullable=True),
+    Column("claimed_until", DateTime(timezone=True), nullable=True),  # a replica is pushing it (0003)
     Index("ix_report_notices_pending", "channel", "delivered_at"),
     Index("ix_report_notices_sender_id", "sender_id"),
 )

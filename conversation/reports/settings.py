@@ -19,6 +19,8 @@ class ReportsSettings(BaseModel):
     default_organisation: str = Field(default="สำนักงานเขต / องค์กรปกครองส่วนท้องถิ่นในพื้นที่", min_length=1)
     # A photo larger than this is refused with a clear message (the widget checks it before sending too).
     photo_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024, le=50 * 1024 * 1024)
+    # A report the citizen stopped telling the bot about for this long is dropped; nothing is filed.
+    draft_minutes: float = Field(default=30.0, gt=0, le=24 * 60)
     # Outside case systems that may change a report's status through /api/reports/{ticket}/status,
     # each by its own bearer token: {"traffy": "<token>"} (CITIZENBOT_REPORTS__STATUS_API_TOKENS as JSON).
     # Empty: the API answers 503, nothing outside can change a status.

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
-from sqlalchemy import Engine, and_, delete, func, insert, select, true, update
+from sqlalchemy import Engine, and_, delete, func, insert, or_, select, true, update
 from sqlalchemy.engine import RowMapping
 
 from conversation.reports.models import report_notices, report_routes, report_status_history, reports
@@ -44,6 +44,7 @@ __all__ = [
     "Status",
     "StatusChange",
     "distance_metres",
+    "next_statuses",
 ]
 
 Status = Literal["received", "forwarded", "in_progress", "done", "rejected"]
@@ -64,6 +65,11 @@ _EARTH_RADIUS_M = 6_371_000.0
 
 def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def next_statuses(status: str) -> tuple[str, ...]:
+    """The statuses a report in ``status`` may move to (none once it is done or rejected)."""
+    return _NEXT.get(status, ())
 
 
 def distance_metres(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -191,6 +197,8 @@ class ReportFilter:
     organisation: str | None = None
     district: str | None = None
     case_id: int | None = None
+    province: str | None = None
+    q: str | None = None  # a ticket, or words in the (masked) description or address
     limit: int = 50
     offset: int = 0
 
@@ -372,6 +380,17 @@ class ReportsStore:
             conditions.append(reports.c.district == filters.district)
         if filters.case_id:
             conditions.append(reports.c.case_id == filters.case_id)
+        if filters.province:
+            conditions.append(reports.c.province == filters.province)
+        if filters.q and filters.q.strip():
+            words = filters.q.strip()
+            conditions.append(
+                or_(
+                    reports.c.ticket == words.upper(),
+                    reports.c.description.icontains(words, autoescape=True),
+                    reports.c.address.icontains(words, autoescape=True),
+                )
+            )
         where = and_(true(), *conditions)
         with self.engine.connect() as connection:
             total = connection.execute(select(func.count()).select_from(reports).where(where)).scalar_one()
@@ -383,6 +402,18 @@ class ReportsStore:
                 .offset(filters.offset)
             ).mappings()
             return [_report(row) for row in rows], int(total)
+
+    def case_sizes(self, case_ids: Sequence[int]) -> dict[int, int]:
+        """How many reports each of these cases holds (the first report and those linked to it)."""
+        if not case_ids:
+            return {}
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                select(reports.c.case_id, func.count())
+                .where(reports.c.case_id.in_(list(case_ids)))
+                .group_by(reports.c.case_id)
+            )
+            return {int(case_id): int(count) for case_id, count in rows}
 
     def for_sender(self, sender_id: str) -> list[Report]:
         """A citizen's own reports, newest first ("เรื่องที่แจ้งไว้ถึงไหนแล้ว")."""
@@ -526,6 +557,100 @@ class ReportsStore:
             )
         return int(getattr(result, "rowcount", 0) or 0)
 
+    def claim_notices(
+        self, channel: str, lease_seconds: float, limit: int = 100, now: dt.datetime | None = None
+    ) -> list[Notice]:
+        """Pending notices of ``channel`` that this caller now holds for ``lease_seconds`` (one
+        conditional UPDATE each, so two replicas never hold one); deliver, then :meth:`mark_delivered`.
+        A notice whose delivery failed (or whose holder died) is claimable again after its lease."""
+        now = now or _utcnow()
+        free = and_(
+            report_notices.c.delivered_at.is_(None),
+            report_notices.c.channel == channel,
+            (report_notices.c.claimed_until.is_(None)) | (report_notices.c.claimed_until < now),
+        )
+        claimed: list[Notice] = []
+        with self.engine.begin() as connection:
+            rows = connection.execute(
+                select(report_notices).where(free).order_by(report_notices.c.id).limit(limit)
+            ).mappings()
+            for row in list(rows):
+                result = connection.execute(
+                    update(report_notices)
+                    .where(report_notices.c.id == row["id"], free)
+                    .values(claimed_until=now + dt.timedelta(seconds=lease_seconds))
+                )
+                if getattr(result, "rowcount", 0):
+                    claimed.append(
+                        Notice(row["id"], row["report_id"], row["sender_id"], row["channel"], row["text"],
+                               as_utc(row["created_at"]))
+                    )  # fmt: skip
+        return claimed
+
+    # --- forwarding to an external case system ------------------------------------------------
+
+    def claim_for_forwarding(
+        self, lease_seconds: float, limit: int = 20, now: dt.datetime | None = None
+    ) -> list[Report]:
+        """Reports to send to the external system: received, not sent yet, the first of their case,
+        with a location, and not waiting for a retry; each held for ``lease_seconds`` (conditional UPDATE)."""
+        now = now or _utcnow()
+        due = and_(
+            reports.c.status == "received",
+            reports.c.external_id.is_(None),
+            reports.c.latitude.is_not(None),
+            (reports.c.case_id.is_(None)) | (reports.c.case_id == reports.c.id),
+            (reports.c.forward_next_at.is_(None)) | (reports.c.forward_next_at < now),
+        )
+        claimed: list[Report] = []
+        with self.engine.begin() as connection:
+            ids = [
+                row[0]
+                for row in connection.execute(select(reports.c.id).where(due).order_by(reports.c.id).limit(limit))
+            ]
+            for report_id in ids:
+                result = connection.execute(
+                    update(reports)
+                    .where(reports.c.id == report_id, due)
+                    .values(forward_next_at=now + dt.timedelta(seconds=lease_seconds))
+                )
+                if getattr(result, "rowcount", 0):
+                    row = connection.execute(select(reports).where(reports.c.id == report_id)).mappings().one()
+                    claimed.append(_report(row))
+        return claimed
+
+    def forward_failed(
+        self, report_id: int, retry_in: Callable[[int], float], now: dt.datetime | None = None
+    ) -> tuple[int, dt.datetime]:
+        """Count a failed send; the next try waits ``retry_in(tries so far)`` seconds. (tries, next try)."""
+        now = now or _utcnow()
+        with self.engine.begin() as connection:
+            attempts = connection.execute(select(reports.c.forward_attempts).where(reports.c.id == report_id)).scalar()
+            tries = int(attempts or 0) + 1
+            retry_at = now + dt.timedelta(seconds=retry_in(tries))
+            connection.execute(
+                update(reports)
+                .where(reports.c.id == report_id)
+                .values(forward_attempts=tries, forward_next_at=retry_at)
+            )
+        return tries, retry_at
+
+    def set_external_id(self, report_id: int, external_id: str) -> None:
+        """Keep the external system's id when the report cannot change status (an officer moved it on)."""
+        with self.engine.begin() as connection:
+            connection.execute(update(reports).where(reports.c.id == report_id).values(external_id=external_id))
+
+    def by_external_id(self, external_id: str) -> Report:
+        with self.engine.connect() as connection:
+            row = (
+                connection.execute(select(reports).where(reports.c.external_id == external_id.strip()))
+                .mappings()
+                .first()
+            )
+        if row is None:
+            raise ReportNotFoundError(external_id)
+        return _report(row)
+
     # --- routing table ----------------------------------------------------------------------------
 
     def routes(self) -> list[Route]:
@@ -634,22 +759,32 @@ class ReportsStore:
 
     def erase_sender(self, sender_id: str) -> int:
         """Delete one conversation's reports, their history and notices; returns how many reports went."""
+        return self.erase_sender_with_photos(sender_id)[0]
+
+    def erase_sender_with_photos(self, sender_id: str) -> tuple[int, list[str]]:
+        """As :meth:`erase_sender`, and the photo refs of what went (the caller deletes the files)."""
         with self.engine.begin() as connection:
-            ids = [row[0] for row in connection.execute(select(reports.c.id).where(reports.c.sender_id == sender_id))]
-            return self._delete(connection, ids)
+            return self._delete(connection, reports.c.sender_id == sender_id)
 
     def purge_older_than(self, days: int, now: dt.datetime | None = None) -> int:
         """Apply the retention: reports last changed more than ``days`` ago go, with history and notices."""
+        return self.purge_older_than_with_photos(days, now)[0]
+
+    def purge_older_than_with_photos(self, days: int, now: dt.datetime | None = None) -> tuple[int, list[str]]:
+        """As :meth:`purge_older_than`, and the photo refs of what went, read in the same transaction."""
         cutoff = (now or _utcnow()) - dt.timedelta(days=days)
         with self.engine.begin() as connection:
-            ids = [row[0] for row in connection.execute(select(reports.c.id).where(reports.c.updated_at < cutoff))]
-            return self._delete(connection, ids)
+            return self._delete(connection, reports.c.updated_at < cutoff)
 
     @staticmethod
-    def _delete(connection: Any, ids: list[int]) -> int:
+    def _delete(connection: Any, which: Any) -> tuple[int, list[str]]:
+        rows = connection.execute(select(reports.c.id, reports.c.photo_ref, reports.c.after_photo_ref).where(which))
+        found = list(rows)
+        ids = [row[0] for row in found]
+        refs = [ref for row in found for ref in (row[1], row[2]) if ref]
         if not ids:
-            return 0
+            return 0, []
         connection.execute(delete(report_status_history).where(report_status_history.c.report_id.in_(ids)))
         connection.execute(delete(report_notices).where(report_notices.c.report_id.in_(ids)))
         connection.execute(delete(reports).where(reports.c.id.in_(ids)))
-        return len(ids)
+        return len(ids), refs

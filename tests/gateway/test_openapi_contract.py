@@ -21,6 +21,7 @@ import pytest
 import schemathesis
 import uvicorn
 from hypothesis import HealthCheck, settings
+from pydantic import SecretStr
 
 from channels.line.settings import LineSettings
 from gateway.app import create_app
@@ -29,6 +30,7 @@ from tests.support import TEST_SECRETS, ThreadedServer, free_port, make_settings
 
 DOCUMENT = PROJECT_ROOT / "docs" / "openapi.json"
 ADMIN_TOKEN: list[str] = []  # an administrator's account token, made by the gateway fixture
+STATUS_API_TOKEN = "contract-status-api-token"  # an outside case system's (/api/reports/...)
 schema = schemathesis.openapi.from_path(DOCUMENT)
 
 
@@ -50,6 +52,7 @@ def gateway_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         data_api_base_url=f"http://127.0.0.1:{free_port()}",
     )
     app_settings = make_settings(tmp, prebuilt_catalogue=True).model_copy(update={"line": line})
+    app_settings.reports.status_api_tokens = {"traffy": SecretStr(STATUS_API_TOKEN)}  # else 503 by design
     app = create_app(app_settings)
     server = ThreadedServer(
         uvicorn.Config(app, host="127.0.0.1", port=app_settings.gateway.port, log_level="warning", lifespan="on")
@@ -83,7 +86,8 @@ def gateway_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def test_no_request_makes_a_server_error(case: schemathesis.Case, gateway_url: str) -> None:
     # Staff credentials let the generated requests reach the routes' validation, not only the 401: an
     # administrator's account token for the back office, the shared editor token for the older staff APIs.
-    token = ADMIN_TOKEN[0] if case.path.startswith("/admin/") else TEST_SECRETS["editor"]
+    token = ADMIN_TOKEN[0] if case.path.startswith(("/admin/", "/api/admin/reports")) else TEST_SECRETS["editor"]
+    token = STATUS_API_TOKEN if case.path.startswith("/api/reports/") else token
     response = case.call(base_url=gateway_url, headers={"Authorization": f"Bearer {token}"}, timeout=60)
     if case.path == "/health" and response.status_code == 503:
         # /health's own answer for "Rasa is down" (a load balancer reads it): here it must say so.

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import io
 import json
 import os
 from collections.abc import Coroutine, Iterator
@@ -21,6 +22,8 @@ import pytest
 from actions.api.conversation_store import ConversationStore
 from actions.api.id_vault import IdVault
 from conversation.rasa_client import RasaClient
+from conversation.reports.photos import PhotoStore
+from conversation.reports.store import NewReport, ReportsStore
 from gateway import cli
 from gateway.privacy import ActivityRecordingRasaClient, ConversationPrivacy, ErasureIncompleteError, Retention
 from gateway.settings import get_settings
@@ -271,6 +274,9 @@ def cli_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, rasa: Track
     monkeypatch.setenv("CITIZENBOT_RASA__AUTH_TOKEN", TOKEN)
     monkeypatch.setenv("CITIZENBOT_SECRETS_DIR", str(tmp_path / "secrets"))
     monkeypatch.setenv("CITIZENBOT_PRIVACY__CONVERSATION_DAYS", "1")
+    monkeypatch.setenv("CITIZENBOT_STORE__REPORTS_URL", f"sqlite:///{tmp_path / 'reports.db'}")
+    monkeypatch.setenv("CITIZENBOT_STORE__REPORT_PHOTOS_DIR", str(tmp_path / "report_photos"))
+    monkeypatch.setenv("CITIZENBOT_PRIVACY__REPORTS_DAYS", "7")
     get_settings.cache_clear()
     yield url
     get_settings.cache_clear()
@@ -283,16 +289,40 @@ def test_the_cli_purge_applies_the_retention_once_and_prints_what_went(cli_envir
     store.touch(CITIZEN, "web", now=dt.datetime.now(dt.UTC) - dt.timedelta(days=2))
     store.close()
 
+    settings = get_settings()
+    photos = PhotoStore(settings.store.report_photos_dir)
+    reports = ReportsStore(settings.store.reports_url)
+    old_photo, new_photo = (photos.save(_png()).ref for _ in range(2))
+    for when, photo, where in ((dt.timedelta(days=8), old_photo, 13.75), (dt.timedelta(days=1), new_photo, 13.80)):
+        reports.file(
+            NewReport(OTHER, "web", "th", "ไฟถนนดับทั้งซอย", "ไฟฟ้า", latitude=where, longitude=100.5, photo_ref=photo),
+            now=dt.datetime.now(dt.UTC) - when,
+        )
+
     assert cli.main(["privacy", "purge"]) == 0
     printed = json.loads(capsys.readouterr().out)
     assert printed["removed"]["conversations"] == 1
+    assert printed["removed"]["reports"] == 1 and printed["removed"]["report_photos"] == 1
     assert printed["retention_days"] == {
         "handoff_days": 90,
         "feedback_days": 180,
         "conversation_days": 1,
         "analytics_days": 365,
+        "reports_days": 7,
     }
     assert rasa.said(CITIZEN) == [] and rasa.said(OTHER) != []
+    assert [report.photo_ref for report in reports.for_sender(OTHER)] == [new_photo]
+    with pytest.raises(FileNotFoundError):
+        photos.read(old_photo)
+    reports.close()
+
+
+def _png() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), (10, 120, 200)).save(out, format="PNG")
+    return out.getvalue()
 
 
 def test_the_cli_purge_fails_when_rasa_cannot_be_reached(cli_environment, monkeypatch, capsys):

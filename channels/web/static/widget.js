@@ -36,6 +36,7 @@
   // (from the gateway's one table of citizen texts) and the longest message its API takes.
   const CONFIG = /*{{WIDGET_CONFIG}}*/ null;
   const MAX_CHARS = CONFIG.max_message_chars;
+  const PHOTO_MAX_BYTES = CONFIG.photo_max_bytes || 10 * 1024 * 1024; // a problem report's photo
   const STRINGS = CONFIG.strings; // {th: {...}, en: {...}}; texts keep their {placeholders}
   const NUMBER_LOCALES = { th: "th-TH", en: "en-GB" };
   const MAX_HISTORY = 60; // entries kept across reloads: web storage is small and shared with the host site
@@ -360,6 +361,8 @@
     h("div", { class: "cb-input-row" }, input, sendButton),
     h("div", { class: "cb-form-meta" }, hint, counter),
   );
+  // Problem reports (issue 18): always there, so a citizen can report without finding the words.
+  const reportButton = h("button", { type: "button", class: "cb-quick-button cb-report-start", "data-action": "report" });
 
   // The privacy notice: a visible "keep on this device" choice (off unless the citizen ticks it),
   // and what is kept where and for how long, with the agency's policy. Absent without its numbers.
@@ -394,6 +397,7 @@
     typing,
     officerTyping,
     handoffBar,
+    h("div", { class: "cb-report-row" }, reportButton),
     form,
     privacy,
     announcer,
@@ -409,6 +413,7 @@
     launcherLabel.textContent = t.launcher;
     launcher.firstChild.replaceWith(state.open ? launcherIcons.open : launcherIcons.closed);
     title.textContent = t.title;
+    reportButton.textContent = t.report_start;
     subtitle.textContent = t.subtitle;
     langGroup.setAttribute("aria-label", `${STRINGS.th.language} / ${STRINGS.en.language}`);
     for (const [code, button] of Object.entries(langButtons)) button.setAttribute("aria-pressed", String(code === state.lang));
@@ -593,7 +598,96 @@
     }
     // Replies go last, under the card they are about, whatever order the bot sent them in.
     for (const options of groups) nodes.push(quickReplies(STRINGS[lang].options, options, lang, active));
+    // A problem report asks where it is or for a photo: the browser's location, or a photo picker.
+    const asks = messages.map((m) => m.ask).filter((a) => a === "location" || a === "photo");
+    if (active && asks.length) nodes.push(reportControls(asks[asks.length - 1], lang));
     return nodes;
+  }
+
+  // ---- problem reports -----------------------------------------------------------------
+  let reportNote = null; // {text, lang}: why the location or photo did not go (shown under the controls)
+
+  function reportControls(ask, lang) {
+    const t = STRINGS[lang];
+    const note = reportNote ? h("p", { class: "cb-report-note", role: "status", lang: reportNote.lang, text: reportNote.text }) : null;
+    if (ask === "location") {
+      if (!navigator.geolocation) return note;
+      return h(
+        "div",
+        { class: "cb-report-controls" },
+        h("button", { type: "button", class: "cb-quick-button cb-share-location", text: t.report_share_location, onclick: shareLocation }),
+        note,
+      );
+    }
+    const picker = h("input", { type: "file", id: "cb-photo", class: "cb-sr", accept: "image/*" });
+    picker.addEventListener("change", () => {
+      if (picker.files && picker.files[0]) uploadPhoto(picker.files[0]);
+    });
+    return h(
+      "div",
+      { class: "cb-report-controls" },
+      picker,
+      // A label, so the button is the input's name for screen readers and works with Enter/Space.
+      h("label", { for: "cb-photo", class: "cb-quick-button cb-photo-label", tabindex: "0", role: "button", text: t.report_photo,
+        onkeydown: (event) => {
+          if (event.key === "Enter" || event.key === " ") {
+            event.preventDefault();
+            picker.click();
+          }
+        } }),
+      note,
+    );
+  }
+
+  function setReportNote(key, values) {
+    reportNote = { text: fill(STRINGS[state.lang][key], values || {}), lang: state.lang };
+    render();
+    announce(reportNote.text, state.lang);
+  }
+
+  function shareLocation() {
+    reportNote = null;
+    navigator.geolocation.getCurrentPosition(
+      (position) => {
+        const location = { latitude: position.coords.latitude, longitude: position.coords.longitude };
+        send("", `📍 ${STRINGS[state.lang].report_location_sent}`, { extra: { location } });
+      },
+      () => {
+        // Refused or unavailable: the address can still be typed.
+        setReportNote("report_location_denied");
+        input.focus();
+      },
+      { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 },
+    );
+  }
+
+  async function uploadPhoto(file) {
+    reportNote = null;
+    if (file.size > PHOTO_MAX_BYTES) {
+      setReportNote("report_photo_too_big", { limit_mb: Math.round((PHOTO_MAX_BYTES / 1048576) * 10) / 10 });
+      return;
+    }
+    if (!state.sender) return;
+    try {
+      const response = await fetch(`${API_URL}/reports/photo?sender=${encodeURIComponent(state.sender)}`, {
+        method: "POST",
+        mode: "cors",
+        credentials: "omit",
+        headers: { "Content-Type": file.type || "application/octet-stream" },
+        body: file,
+      });
+      if (!response.ok) {
+        const notice = await refusalNotice(response);
+        reportNote = { text: notice[state.lang] || STRINGS[state.lang].report_photo_failed, lang: state.lang };
+        render();
+        announce(reportNote.text, state.lang);
+        return;
+      }
+      const data = await response.json();
+      send("", `📷 ${STRINGS[state.lang].report_photo_sent}`, { extra: { photo_ref: str(data.photo_ref) } });
+    } catch {
+      setReportNote("report_photo_failed");
+    }
   }
 
   function renderWelcome() {
@@ -759,10 +853,10 @@
     }
   }
 
-  async function ask(text) {
+  async function ask(text, extra) {
     const controller = new AbortController();
     const timer = window.setTimeout(() => controller.abort(), REQUEST_TIMEOUT_MS);
-    const body = state.sender ? { sender: state.sender, text } : { text };
+    const body = state.sender ? { sender: state.sender, text, ...(extra || {}) } : { text, ...(extra || {}) };
     if (state.choice) body.language = state.choice; // only once the citizen pressed the switch
     try {
       const response = await fetch(API_URL, {
@@ -792,9 +886,10 @@
     }
   }
 
-  async function send(text, display, { isRetry = false } = {}) {
+  async function send(text, display, { isRetry = false, extra = null } = {}) {
     const message = str(text).trim();
-    if (state.pending || !message || message.length > MAX_CHARS) return;
+    if (state.pending || (!message && !extra) || message.length > MAX_CHARS) return;
+    reportNote = null;
     const shown = str(display).trim() || message;
     if (!isRetry) state.history.push({ role: "user", text: shown, lang: userLanguage(shown) });
     state.failed = null;
@@ -806,7 +901,7 @@
     typing.hidden = state.handoff.state === "with_officer"; // the officer answers, not the assistant
     scrollToEnd();
     try {
-      const entry = await ask(message);
+      const entry = await ask(message, extra);
       if (entry.role === "held") {
         setHandoffState("with_officer");
       } else {
@@ -820,7 +915,7 @@
       // (its reply offers the desk's commands), or the officer holds the conversation.
       if (entry.role === "held" || handoffOpen() || offersHandoff(entry.messages)) checkHandoff();
     } catch (error) {
-      state.failed = { text: message, display: shown, notice: error instanceof RefusedError ? error.notice : null };
+      state.failed = { text: message, display: shown, extra, notice: error instanceof RefusedError ? error.notice : null };
       render(); // the error bubble is role="alert", so it is read out by itself
     } finally {
       state.pending = false;
@@ -833,7 +928,7 @@
   }
 
   function retry() {
-    if (state.failed) send(state.failed.text, state.failed.display, { isRetry: true });
+    if (state.failed) send(state.failed.text, state.failed.display, { isRetry: true, extra: state.failed.extra || null });
   }
 
   function submitInput() {
@@ -984,7 +1079,41 @@
     input.focus();
   }
 
+  // --- Report notices (issue 18; the "delivery" part): what became of the citizen's reports. -------
+  // GET /api/chat/reports/notices answers each notice once (the gateway marks it delivered), so the
+  // widget shows what it gets as the bot's messages. Every 10 s while the page is visible and there
+  // is a conversation; a failed poll is simply the next one's job.
+  const REPORT_NOTICES_POLL_MS = 10000;
+  let reportNoticesBusy = false;
+  async function pollReportNotices() {
+    if (!state.sender || reportNoticesBusy || document.visibilityState === "hidden") return;
+    reportNoticesBusy = true;
+    const sender = state.sender;
+    try {
+      const url = `${API_URL}/reports/notices?sender=${encodeURIComponent(sender)}`;
+      const response = await fetch(url, { method: "GET", mode: "cors", credentials: "omit" });
+      if (!response.ok || sender !== state.sender) return;
+      const data = await response.json().catch(() => null);
+      const notices = data && Array.isArray(data.notices) ? data.notices : [];
+      const said = notices.map((n) => str(n && n.text)).filter(Boolean);
+      if (!said.length) return;
+      const lang = userLanguage(said[0]);
+      state.history.push({ role: "bot", lang, messages: cleanMessages(said.map((text) => ({ type: "text", text }))) });
+      saveHistory();
+      render();
+      announce(said.join(" "), lang);
+    } catch {
+      // offline for a moment: the notices wait on the server
+    } finally {
+      reportNoticesBusy = false;
+    }
+  }
+  window.setInterval(pollReportNotices, REPORT_NOTICES_POLL_MS);
+  // --- end of report notices ------------------------------------------------------------------
+
   cancelButton.addEventListener("click", cancelHandoff);
+  // The label says the words after the command, so the desk answers in the widget's language.
+  reportButton.addEventListener("click", () => send(`/report_problem ${STRINGS[state.lang].report_start}`, STRINGS[state.lang].report_start));
   launcher.addEventListener("click", () => setOpen(!state.open));
   closeButton.addEventListener("click", () => setOpen(false));
   newChatButton.addEventListener("click", startOver);

@@ -12,12 +12,14 @@ def test_the_roles_and_their_permissions():
     assert permissions_of("admin") == list(PERMISSIONS)  # the administrator may do everything
     assert permissions_of("editor") == ["edit"]
     assert permissions_of("reviewer") == ["edit", "publish", "rollback", "import_export"]
-    assert permissions_of("agent") == ["handoff"]
+    assert permissions_of("agent") == ["handoff", "reports"]
     assert permissions_of("analyst") == ["analytics"]
 
 
 def test_only_the_administrator_manages_users_and_an_unknown_role_may_do_nothing():
     assert [role for role in ROLES if can(role, "manage_users")] == ["admin"]
+    assert [role for role in ROLES if can(role, "reports_routes")] == ["admin"]  # the routing table
+    assert [role for role in ROLES if can(role, "reports")] == ["admin", "agent"]
     assert not any(can("intern", permission) for permission in PERMISSIONS)
 
 
