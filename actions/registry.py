@@ -17,6 +17,7 @@ from actions.conversation_actions import (
     ActionRecordFeedbackComment,
     OpeningHours,
 )
+from actions.journey_answer import JourneyLookup
 from actions.language import ValidateSlotMappings
 from actions.report_actions import ActionReportProblem, ActionReportStatus
 from actions.service_actions import ActionAnswerDetail, ActionAnswerService, ActionBrowseLifeEvent, ActionFallback
@@ -36,16 +37,18 @@ def build_actions(
     status_attempts: StatusAttempts | None = None,
     id_vault: IdVault | None = None,
     handoff_hours: OpeningHours | None = None,
+    journeys: JourneyLookup | None = None,
 ) -> list[Action]:
     """``status_attempts``: the status check's attempt limit (none: unlimited, for tests of other things).
     ``id_vault``: the national IDs behind the surrogates the gateway gave Rasa (conversation.turn).
-    ``handoff_hours``: the hand-off desk's working hours (none: the reply does not say when)."""
+    ``handoff_hours``: the hand-off desk's working hours (none: the reply does not say when).
+    ``journeys``: a life event's journey, told before its services (none: the services alone)."""
     return [
         ValidateSlotMappings(),
         ActionAnswerService(catalogue, thresholds),
         ActionFallback(catalogue, thresholds),
         ActionAnswerDetail(catalogue, thresholds),
-        ActionBrowseLifeEvent(catalogue, thresholds),
+        ActionBrowseLifeEvent(catalogue, thresholds, journeys),
         ActionAnswerOrRespond(catalogue, thresholds),
         ActionChangeLanguage(catalogue),
         ActionHandoff(conversations, handoff_hours),

@@ -15,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.context import SearchThresholds, clearly_named, resolve_question, resolve_service
+from actions.journey_answer import JourneyLookup, journey_text
 from actions.language import current_language
 from actions.referral_answer import referral_text
 from actions.service_answer import (
@@ -215,9 +216,13 @@ class ActionAnswerDetail(Action):
 class ActionBrowseLifeEvent(Action):
     """List the services under a life event, as quick replies."""
 
-    def __init__(self, catalogue: CatalogueSearch, thresholds: SearchThresholds) -> None:
+    def __init__(
+        self, catalogue: CatalogueSearch, thresholds: SearchThresholds, journeys: JourneyLookup | None = None
+    ) -> None:
+        """``journeys``: the life event's step-by-step journey (knowledge/journey_store.py), told first."""
         self.catalogue = catalogue
         self.thresholds = thresholds
+        self.journeys = journeys
 
     def name(self) -> str:
         return "action_browse_life_event"
@@ -240,6 +245,10 @@ class ActionBrowseLifeEvent(Action):
         if not services:
             dispatcher.utter_message(text=text("answers.browse_empty", lang, event=name))
             return []
+        journey = self.journeys(event.value) if self.journeys is not None else None
+        said = journey_text(journey, self.catalogue.get, lang) if journey is not None else None
+        if said:
+            dispatcher.utter_message(text=said)
         shown = services[:MAX_QUICK_REPLIES]
         dispatcher.utter_message(
             text=text("answers.browse_intro", lang, event=name),

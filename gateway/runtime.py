@@ -46,9 +46,11 @@ from gateway.settings import Settings
 from http_api.rate_limits import Limit, RateLimiter
 from knowledge.catalogue_files import load_seed
 from knowledge.catalogue_writer import CatalogueWriter
+from knowledge.journey_store import JourneyStore
+from knowledge.journeys import Journey, load_seed_journeys
 from knowledge.referrals import load_referrals
 from knowledge.reports.classifier import default_classifier
-from knowledge.schema import Service
+from knowledge.schema import LifeEvent, Service
 from knowledge.search.dense import set_faiss_threads
 from knowledge.service_search import CatalogueSearch
 from knowledge.store import CatalogueStore
@@ -68,6 +70,17 @@ def create_id_vault(settings: Settings) -> IdVault:
     from actions.api.id_vault_redis import RedisIdVault
 
     return RedisIdVault.from_url(url, settings.redis.key_prefix, masking.id_vault_ttl_seconds)
+
+
+def journey_of(journeys: JourneyStore, event: str) -> Journey | None:
+    """The life event's journey (the first by id when editors made several), or None; a failing
+    store costs the answer its journey, never the answer."""
+    try:
+        found = journeys.list_journeys(LifeEvent(event))
+    except Exception:
+        logger.exception("the journeys could not be read")
+        return None
+    return found[0].journey if found else None
 
 
 CatalogueState = Literal["ready", "loading", "failed"]
@@ -109,6 +122,8 @@ class Runtime:
     report_photos: PhotoStore | None = None
     # The report conversation (conversation/reports/desk.py), asked by every turn after the hand-off desk.
     report_desk: ReportDesk | None = None
+    # Life-event journeys (knowledge/journey_store.py): told by browse_life_event, edited by the editors' API.
+    journeys: JourneyStore | None = None
     _loaded: threading.Event = field(default_factory=threading.Event)
     _stopping: threading.Event = field(default_factory=threading.Event)
 
@@ -132,6 +147,7 @@ class Runtime:
         attempts = StatusAttempts(AttemptLimit(checks.attempts, checks.window_seconds), checks.storage_uri)
         id_vault = create_id_vault(settings)
         hours = WorkingHours(settings.handoff)
+        journeys = JourneyStore(store)  # life-event journeys, beside the services (seeded in load_catalogue)
         for action in build_actions(
             catalogue,
             thresholds,
@@ -140,6 +156,7 @@ class Runtime:
             attempts,
             id_vault=id_vault,
             handoff_hours=hours,
+            journeys=lambda event: journey_of(journeys, event),
         ):
             executor.register_action(action)
         rasa_args = (settings.rasa.replica_urls(), settings.rasa.timeout_seconds)  # one or several replicas
@@ -196,6 +213,7 @@ class Runtime:
             handoff_desk=HandoffDesk(handoff_store, settings.handoff, rasa=rasa),
             reports=reports,
             report_photos=report_photos,
+            journeys=journeys,
         )
         if runtime.reports is not None and runtime.report_photos is not None:
             runtime.report_desk = ReportDesk(
@@ -259,6 +277,8 @@ class Runtime:
         try:
             if self.settings.store.seed_on_empty and self.store.seed_if_empty(load_seed()):
                 logger.info("seeded the catalogue with %d services", self.store.count())
+            if self.settings.store.seed_on_empty and self.journeys is not None:
+                self.journeys.seed_if_empty(load_seed_journeys())  # after the services its steps name
             self.catalogue.load_or_build()
             logger.info("catalogue ready: %d services", len(self.catalogue))
             self.catalogue_error = None

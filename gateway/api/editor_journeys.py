@@ -44,6 +44,10 @@ router = APIRouter(prefix="/api/admin", tags=["editor"])
 
 def journey_store(request: Request, runtime: RuntimeDep) -> JourneyStore:
     """The app's journey store, opened once (and seeded when the catalogue has loaded and it is empty)."""
+    if not runtime.wait_until_loaded(_LOAD_WAIT_SECONDS):
+        raise ApiError(503, "catalogue_loading", "The catalogue is still loading; try again in a moment.")
+    if runtime.journeys is not None:  # the runtime's own, seeded with the catalogue (what the chat tells)
+        return runtime.journeys
     store: JourneyStore | None = getattr(request.app.state, "journeys", None)
     if store is not None and store.catalogue is runtime.store:
         return store

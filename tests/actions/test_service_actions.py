@@ -313,3 +313,22 @@ def test_the_fallback_always_ends_the_turn(catalogue, query):
     # As Rasa's core fallback nothing else says "listen now": without this it ran ten times per message.
     events, _ = run(ActionFallback(catalogue, THRESHOLDS), tracker(query, intent="inform", confidence=0.7))
     assert events[-1] == {"event": "followup", "timestamp": None, "name": "action_listen"}
+
+
+def test_a_life_event_with_a_journey_tells_its_steps_first(catalogue):
+    from knowledge.journeys import load_seed_journeys
+
+    baby = next(journey for journey in load_seed_journeys() if journey.life_event == "birth")
+    action = ActionBrowseLifeEvent(catalogue, THRESHOLDS, journeys=lambda event: baby if event == "birth" else None)
+    entities = [{"entity": "life_event", "value": "birth"}]
+
+    _, messages = run(action, tracker("/browse_life_event", "th", entities))
+    steps, menu = messages
+    assert steps["text"].startswith(baby.title.th) and not steps["buttons"]
+    assert f"1. {catalogue.get('birth-registration').title.th} (ภายใน 15 วัน)" in steps["text"]
+    assert "(ภายใน 12 เดือน*)" in steps["text"]  # not checked against its source: marked, and said so
+    assert steps["text"].endswith(text("journeys.unchecked_deadline", "th"))
+    assert menu["buttons"] and menu["buttons"][0]["payload"]  # the services stay one tap away, last
+
+    _, messages = run(action, tracker("/browse_life_event", "en", [{"entity": "life_event", "value": "driving"}]))
+    assert [m["text"] for m in messages] == ["Services for Driving and vehicles:"]  # no journey: the menu alone

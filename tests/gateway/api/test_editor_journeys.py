@@ -143,3 +143,43 @@ def test_an_account_without_edit_reads_but_cannot_change(journeys_app):
     assert refused.status_code == 403
     assert refused.json()["error"]["details"]["missing_permission"] == "edit"
     assert _journey(client, "starting-a-business")[1] == version
+
+
+def test_an_edited_journey_is_what_the_chat_tells_next(journeys_app):
+    """The action Rasa calls for a life event reads the same store the editors write: no restart."""
+    from gateway.api.actions_endpoint import TOKEN_HEADER
+
+    client, _ = journeys_app
+    raw, version = _journey(client, "learning-to-drive")
+    raw["steps"][0]["why"]["en"] = "Start here: the temporary licence comes first."
+    saved = client.put(f"/api/admin/journeys/learning-to-drive?expected_version={version}", json=raw, headers=AUTH)
+    assert saved.status_code == 200, saved.text
+
+    runtime = client.app.state.runtime
+    call = {
+        "next_action": "action_browse_life_event",
+        "sender_id": "journey-citizen",
+        "version": "3.6.21",
+        "domain": {"slots": {}, "responses": {}, "forms": {}},
+        "tracker": {
+            "sender_id": "journey-citizen",
+            "slots": {"language": "en"},
+            "latest_message": {
+                "text": "learning to drive",
+                "intent": {"name": "browse_life_event"},
+                "entities": [{"entity": "life_event", "value": "driving"}],
+            },
+            "events": [],
+            "paused": False,
+            "followup_action": None,
+            "active_loop": {},
+            "latest_action_name": "action_listen",
+        },
+    }
+    token = runtime.settings.gateway.action_token.get_secret_value()
+    answered = client.post("/webhook/actions", json=call, headers={TOKEN_HEADER: token})
+    assert answered.status_code == 200, answered.text
+    steps, menu = answered.json()["responses"]
+    assert steps["text"].startswith(raw["title"]["en"])
+    assert "Start here: the temporary licence comes first." in steps["text"]
+    assert menu["text"] == "Services for Driving and vehicles:" and menu["buttons"]
