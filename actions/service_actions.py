@@ -27,6 +27,7 @@ from actions.service_answer import (
     service_card,
     service_summary_text,
 )
+from knowledge.life_event_words import life_event_in
 from knowledge.schema import LifeEvent, Service
 from knowledge.service_search import CatalogueSearch, ReferralMatch, ServiceMatch
 from texts import MAX_QUICK_REPLIES, Lang, field_name, life_event_name, text
@@ -233,13 +234,17 @@ class ActionBrowseLifeEvent(Action):
         try:
             event = LifeEvent(value)
         except ValueError:
-            # No life event named: words that clearly name a service are answered about it.
+            # No life event named: words that clearly name a service are answered about it; then the
+            # life event in the citizen's words ("ลูกเพิ่งคลอด"), which Rasa may not have tagged.
             found = clearly_named(tracker, self.catalogue, self.thresholds)
+            question = str(tracker.latest_message.get("text") or "")
             if found is not None:
-                question = str(tracker.latest_message.get("text") or "")
                 return answer_service(dispatcher, found.match.service, found.related, question, lang)
-            dispatcher.utter_message(text=text("answers.browse_pick", lang), buttons=life_event_buttons(lang))
-            return []
+            named = life_event_in(question) if not question.startswith("/") else None
+            if named is None:
+                dispatcher.utter_message(text=text("answers.browse_pick", lang), buttons=life_event_buttons(lang))
+                return []
+            event = named
         name = life_event_name(event, lang)
         services = self.catalogue.by_life_event(event)
         if not services:
