@@ -308,7 +308,16 @@ class Runtime:
         thread.start()
         self.watcher.start()
         self.purge_job.start()
+        if self.report_desk is not None:  # the problem-type classifier trains in seconds: not on a citizen's turn
+            threading.Thread(target=self._warm_report_classifier, name="report-classifier", daemon=True).start()
         return thread
+
+    def _warm_report_classifier(self) -> None:
+        try:
+            assert self.report_desk is not None
+            _ = self.report_desk.classifier
+        except Exception:
+            logger.exception("the report classifier could not be trained; the first report will try again")
 
     def wait_until_loaded(self, timeout: float | None = None) -> bool:
         return self._loaded.wait(timeout)

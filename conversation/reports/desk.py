@@ -134,7 +134,7 @@ class ReportDesk:
 
     @property
     def classifier(self) -> ReportTypeClassifier:
-        """Trained on first use (a second or so), not when the gateway starts."""
+        """Trained once (seconds): the gateway warms it in the background at start (gateway/runtime.py)."""
         if not isinstance(self._classifier, ReportTypeClassifier):
             self._classifier = self._classifier()
         return self._classifier

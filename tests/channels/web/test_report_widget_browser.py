@@ -69,7 +69,9 @@ def describe(page: Page) -> None:
     page.get_by_role("button", name=text("widget.report_start", "th"), exact=True).click()
     expect(page.locator(".cb-log").get_by_text(text("reports.ask_description", "th"))).to_be_visible()
     type_message(page, "ไฟถนนดับทั้งซอย มืดมาก")
-    expect(page.locator(".cb-log").get_by_text(text("reports.ask_location", "th"))).to_be_visible()
+    # The first description of the process may wait for the type classifier's training (a few seconds,
+    # started in the background with the gateway; longer on a busy machine).
+    expect(page.locator(".cb-log").get_by_text(text("reports.ask_location", "th"))).to_be_visible(timeout=90_000)
 
 
 def confirm(page: Page, app: Any) -> Any:
@@ -106,6 +108,10 @@ def test_a_report_with_the_browser_location_and_a_photo(
         report = confirm(page, app)
         assert (report.latitude, report.longitude, report.district) == (13.7298, 100.5246, "บางรัก")
         assert report.photo_ref and report.type == "ไฟฟ้า"
+        # An officer starts work on it: the open widget shows that in its conversation (its poll).
+        app.state.runtime.reports.change_status(report.id, "in_progress", "somchai")
+        notice = text("reports.status_in_progress", "th", ticket=report.ticket)
+        expect(page.locator(".cb-log").get_by_text(notice, exact=False)).to_be_visible(timeout=30_000)
     finally:
         context.close()
     assert errors == []
