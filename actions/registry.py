@@ -24,6 +24,7 @@ from actions.service_actions import ActionAnswerDetail, ActionAnswerService, Act
 from actions.status_attempts import StatusAttempts
 from actions.status_form import ActionCancelStatusCheck, ActionCheckStatus, ValidateCheckStatusForm
 from actions.status_route import ActionRouteStatus
+from knowledge.reports.classifier import default_classifier
 from knowledge.service_search import CatalogueSearch
 
 __all__ = ["build_actions"]
@@ -59,6 +60,6 @@ def build_actions(
         ValidateCheckStatusForm(status_provider, status_attempts, id_vault),
         ActionCheckStatus(status_provider, catalogue, status_attempts),
         ActionCancelStatusCheck(),
-        ActionReportProblem(),  # problem reports: the gateway's report desk takes the turn
+        ActionReportProblem(catalogue, thresholds, default_classifier),  # the gateway's report desk takes the turn
         ActionReportStatus(),
     ]

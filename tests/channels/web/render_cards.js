@@ -163,6 +163,7 @@ const window = {
   sessionStorage,
   crypto: globalThis.crypto,
   setTimeout: () => 0,
+  setInterval: () => 0, // the widget polls (report notices): nothing to poll in a rendering test
   clearTimeout() {},
 };
 const context = vm.createContext({ window, document, URL, AbortController, console });

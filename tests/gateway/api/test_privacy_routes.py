@@ -100,6 +100,9 @@ def test_a_conversation_is_exported_then_erased_and_then_unknown(stack):
             "feedback": 1,
             "turn_events": 2,  # the two turns the citizen typed (backoffice analytics)
             "handoff_messages": 0,  # the hand-off desk's (docs/handoff.md): none in this conversation
+            "reports": 0,  # problem reports (docs/reports.md), the one being told, and their photos: none here
+            "report_drafts": 0,
+            "report_photos": 0,
             "held_national_ids": 0,
             "rasa_tracker_events": 4,
             "activity": 1,
@@ -123,7 +126,15 @@ def test_an_erasure_rasa_cannot_finish_is_503_and_a_second_delete_finishes_it(st
     assert first.status_code == 503
     error = first.json()["error"]
     assert error["code"] == "erasure_incomplete"
-    erased = {"handoff_requests": 1, "feedback": 1, "turn_events": 1, "handoff_messages": 0}
+    erased = {
+        "handoff_requests": 1,
+        "feedback": 1,
+        "turn_events": 1,
+        "handoff_messages": 0,
+        "reports": 0,
+        "report_drafts": 0,
+        "report_photos": 0,
+    }
     assert error["details"]["erased"] == erased
     assert rasa.said(conversation_id) != []  # still there: the response did not pretend otherwise
 
