@@ -24,10 +24,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.context import SearchThresholds, find_service
+from actions.language import current_language
 from actions.service_actions import ActionAnswerService
+from actions.service_answer import status_check_buttons
 from knowledge.reports.classifier import ReportTypeClassifier
 from knowledge.routing import Answer, NoMatch
 from knowledge.service_search import CatalogueSearch
+from texts import text
 
 __all__ = ["ActionReportProblem", "ActionReportStatus", "wants_a_report"]
 
@@ -89,9 +92,18 @@ class ActionReportProblem(Action):
 
 
 class ActionReportStatus(Action):
+    """ "เรื่องที่แจ้งไว้ถึงไหนแล้ว": the citizen's reports. Words that say nothing of a report
+    ("เรื่องที่ยื่นไว้ถึงไหนแล้ว" is about an application) get both choices instead of a guess."""
+
     def name(self) -> str:
         return "action_report_status"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
-        dispatcher.utter_message(json_message={"report": "status"})
+        words = str(tracker.latest_message.get("text") or "")
+        if words.startswith("/") or _REPORT_WORDS.search(words):
+            dispatcher.utter_message(json_message={"report": "status"})
+            return []
+        lang = current_language(tracker)
+        mine = {"title": text("reports.button_my_reports", lang), "payload": "/report_status"}
+        dispatcher.utter_message(text=text("answers.status_offer", lang), buttons=[*status_check_buttons(lang), mine])
         return []

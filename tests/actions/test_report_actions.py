@@ -67,3 +67,35 @@ def test_a_problem_or_the_request_alone_starts_a_report(catalogue, words):
 def test_a_catalogue_question_the_model_took_for_a_report_gets_the_catalogue(catalogue, words):
     messages = _run(catalogue, words)
     assert not _starts(messages) and messages  # answered (a card, a choice or "not in my catalogue")
+
+
+def _status(words: str, lang: str = "th") -> list[dict]:
+    from actions.report_actions import ActionReportStatus
+
+    tracker = Tracker(
+        "citizen",
+        {"language": lang},
+        {"text": words, "intent": {"name": "report_status", "confidence": 0.9}, "entities": []},
+        [],
+        False,
+        None,
+        {},
+        "action_listen",
+    )
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ActionReportStatus().run(dispatcher, tracker, {}))
+    return dispatcher.messages
+
+
+@pytest.mark.parametrize(
+    "words", ["เรื่องที่แจ้งไว้ถึงไหนแล้ว", "ติดตามเรื่องร้องเรียน", "what happened to my report", "/report_status"]
+)
+def test_asking_about_a_report_lists_the_reports(words):
+    [message] = _status(words)
+    assert message["custom"] == {"report": "status"}
+
+
+def test_a_status_question_about_an_application_offers_both_checks():
+    [message] = _status("เรื่องที่ยื่นไว้ถึงไหนแล้ว")
+    assert [button["payload"] for button in message["buttons"]] == ["/check_status", "/report_status"]
+    assert message["buttons"][1]["title"] == "เรื่องที่ฉันแจ้งไว้"
