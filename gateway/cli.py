@@ -175,6 +175,7 @@ def _cmd_reports_classify(args: argparse.Namespace) -> int:
 def _cmd_privacy_purge(_args: argparse.Namespace) -> int:
     """Apply the retention once, as the gateway does every hour; exit 1 when a tracker could not be erased."""
     import asyncio
+    import dataclasses
 
     from actions.api.conversation_store import ConversationStore
     from conversation.handoff.store import HandoffStore
@@ -187,12 +188,9 @@ def _cmd_privacy_purge(_args: argparse.Namespace) -> int:
     from gateway.settings import get_settings
 
     settings = get_settings()
-    kept = settings.privacy
     store = ConversationStore(settings.store.conversations_url)
     reports = ReportsStore(settings.store.reports_url, settings.reports)
-    retention = Retention(
-        kept.handoff_days, kept.feedback_days, kept.conversation_days, kept.analytics_days, kept.reports_days
-    )
+    retention = Retention.of(settings.privacy)
     privacy = ConversationPrivacy(  # what the gateway's hourly job applies (gateway/runtime.py), once
         store,
         retention,
@@ -215,9 +213,7 @@ def _cmd_privacy_purge(_args: argparse.Namespace) -> int:
     finally:
         store.close()
         reports.close()
-    days = kept.model_dump(
-        include={"handoff_days", "feedback_days", "conversation_days", "analytics_days", "reports_days"}
-    )
+    days = dataclasses.asdict(retention)
     print(json.dumps({"removed": report, "retention_days": days}))
     return 1 if report["trackers_failed"] else 0
 

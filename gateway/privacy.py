@@ -37,6 +37,7 @@ from conversation.reports.drafts import DraftStore
 from conversation.reports.photos import PhotoStore
 from conversation.reports.store import ReportsStore
 from conversation.turn_events import TurnEventStore
+from gateway.settings import PrivacySettings
 
 __all__ = [
     "ActivityRecordingRasaClient",
@@ -62,6 +63,11 @@ class Retention:
     conversation_days: int
     analytics_days: int = 365  # turn events; a forgotten conversation's events lose their link first
     reports_days: int = 365  # problem reports (and their photos) last changed longer ago
+
+    @classmethod
+    def of(cls, kept: PrivacySettings) -> Retention:
+        days = (kept.handoff_days, kept.feedback_days, kept.conversation_days, kept.analytics_days, kept.reports_days)
+        return cls(*days)
 
 
 class ErasureIncompleteError(RuntimeError):

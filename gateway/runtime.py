@@ -167,9 +167,7 @@ class Runtime:
         )  # records every turn
         kept = settings.privacy
         turn_events = TurnEventStore(conversations.engine)  # same database and pool as the conversations
-        retention = Retention(
-            kept.handoff_days, kept.feedback_days, kept.conversation_days, kept.analytics_days, kept.reports_days
-        )
+        retention = Retention.of(kept)
         reports = ReportsStore(settings.store.reports_url, settings.reports)  # exported and erased with the rest
         report_photos = PhotoStore(settings.store.report_photos_dir, settings.reports.photo_max_bytes)
         handoff_store = HandoffStore(conversations.engine)  # the desk's rows, beside the requests

@@ -20,11 +20,10 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 
 from channels.web.limits import ChatLimits
-from channels.web.sender_ids import SenderIds
+from channels.web.sender_ids import SenderIds, unknown_conversation
 from conversation.handoff.desk import HandoffDesk
 from http_api.body import parse_json_body
 from http_api.deps import app_runtime
-from http_api.errors import ApiError
 from http_api.rate_limits import Limit, RateLimiter, client_address, enforce
 
 __all__ = ["HandoffBackend", "router"]
@@ -80,20 +79,11 @@ def _check_client(request: Request, backend: HandoffBackend) -> None:
     enforce(backend.rate_limiter, "web-handoff-client", address, _POLLS)
 
 
-def _not_found() -> ApiError:
-    return ApiError(
-        404,
-        "unknown_conversation",
-        "This conversation is not known.",
-        {"messages": {"th": "ไม่พบบทสนทนานี้", "en": "This conversation is not known."}},
-    )
-
-
 def _rasa_sender(backend: HandoffBackend, sender: str) -> tuple[HandoffDesk, str]:
     issued = backend.web_senders.verify(sender)
     desk = backend.handoff_desk
     if issued is None or desk is None:
-        raise _not_found()
+        raise unknown_conversation()
     return desk, backend.web_senders.rasa_sender(issued)
 
 

@@ -19,10 +19,9 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
 from channels.web.limits import ChatLimits
-from channels.web.sender_ids import SenderIds
+from channels.web.sender_ids import SenderIds, unknown_conversation
 from conversation.reports.store import ReportsStore
 from http_api.deps import app_runtime
-from http_api.errors import ApiError
 from http_api.rate_limits import Limit, RateLimiter, client_address, enforce
 
 __all__ = ["ReportNoticesBackend", "router", "take_notices"]
@@ -91,12 +90,7 @@ async def report_notices(
     enforce(backend.rate_limiter, "web-report-notices-client", address, _POLLS)
     issued = backend.web_senders.verify(sender)
     if issued is None:
-        raise ApiError(
-            404,
-            "unknown_conversation",
-            "This conversation is not known.",
-            {"messages": {"th": "ไม่พบบทสนทนานี้", "en": "This conversation is not known."}},
-        )
+        raise unknown_conversation()
     store = backend.reports
     if store is None:
         return NoticesOut(notices=[])

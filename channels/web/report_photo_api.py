@@ -18,7 +18,7 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
 from channels.web.limits import ChatLimits, check_client, check_conversation
-from channels.web.sender_ids import SenderIds
+from channels.web.sender_ids import SenderIds, unknown_conversation
 from conversation.reports.desk import ReportDesk
 from conversation.reports.photos import PhotoError, PhotoStore, StoredPhoto
 from http_api.deps import app_runtime
@@ -104,12 +104,7 @@ async def upload_photo(
     issued = backend.web_senders.verify(sender)
     desk, photos = backend.report_desk, backend.report_photos
     if issued is None or desk is None or photos is None:
-        raise ApiError(
-            404,
-            "unknown_conversation",
-            "This conversation is not known.",
-            {"messages": {"th": "ไม่พบบทสนทนานี้", "en": "This conversation is not known."}},
-        )
+        raise unknown_conversation()
     check_conversation(issued, backend.rate_limiter, backend.chat_limits)
     limit_mb = round(photos.max_bytes / (1024 * 1024), 1)
     declared = request.headers.get("content-length", "")

@@ -22,7 +22,9 @@ import hmac
 import re
 import secrets
 
-__all__ = ["RASA_NAMESPACE", "SenderIds"]
+from http_api.errors import ApiError
+
+__all__ = ["RASA_NAMESPACE", "SenderIds", "unknown_conversation"]
 
 # The web's conversations in Rasa are `web:<issued id>`; LINE's are `line:<user, group or room id>`.
 RASA_NAMESPACE = "web"
@@ -75,3 +77,14 @@ class SenderIds:
     def rasa_sender(issued: str) -> str:
         """The id Rasa knows this conversation by: namespaced, so it cannot name another channel's."""
         return f"{RASA_NAMESPACE}:{issued}"
+
+
+def unknown_conversation() -> ApiError:
+    """The 404 for a conversation id the gateway did not issue (or whose desk is not running): the
+    same answer from every web route, so none tells a guesser more than another."""
+    return ApiError(
+        404,
+        "unknown_conversation",
+        "This conversation is not known.",
+        {"messages": {"th": "ไม่พบบทสนทนานี้", "en": "This conversation is not known."}},
+    )

@@ -30,6 +30,15 @@ def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def _data(raw: str) -> dict[str, Any]:
+    """A draft's stored JSON; anything unreadable is an empty draft rather than an error."""
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
 class DraftConflictError(Exception):
     """The draft changed (or went) since it was read: another message of the conversation won."""
 
@@ -67,16 +76,12 @@ class DraftStore:
         if now - updated > self.idle:
             self._delete_version(sender_id, int(row["version"]))
             return None
-        try:
-            data = json.loads(row["data"])
-        except ValueError:
-            data = {}
         return Draft(
             sender_id=row["sender_id"],
             channel=row["channel"],
             language="en" if row["language"] == "en" else "th",
             step=row["step"],
-            data=data if isinstance(data, dict) else {},
+            data=_data(row["data"]),
             version=int(row["version"]),
             updated_at=updated,
         )
@@ -136,13 +141,7 @@ class DraftStore:
                 select(report_drafts.c.data).where(report_drafts.c.sender_id == sender_id)
             ).scalar_one_or_none()
             connection.execute(delete(report_drafts).where(report_drafts.c.sender_id == sender_id))
-        if raw is None:
-            return None
-        try:
-            data = json.loads(raw)
-        except ValueError:
-            return {}
-        return data if isinstance(data, dict) else {}
+        return None if raw is None else _data(raw)
 
     def export_sender(self, sender_id: str) -> dict[str, Any] | None:
         """The draft as the citizen's data export shows it (None: no draft)."""
@@ -154,11 +153,7 @@ class DraftStore:
             )
         if row is None:
             return None
-        try:
-            data = json.loads(row["data"])
-        except ValueError:
-            data = {}
-        return {"step": row["step"], "data": data, "updated_at": as_utc(row["updated_at"]).isoformat()}
+        return {"step": row["step"], "data": _data(row["data"]), "updated_at": as_utc(row["updated_at"]).isoformat()}
 
     def purge_idle(self, now: dt.datetime | None = None) -> list[dict[str, Any]]:
         """Delete every idle draft; their data (for the photos they held), so nothing half-made stays."""
@@ -170,12 +165,4 @@ class DraftStore:
                 .all()
             )
             connection.execute(delete(report_drafts).where(report_drafts.c.updated_at < cutoff))
-        kept: list[dict[str, Any]] = []
-        for raw in rows:
-            try:
-                data = json.loads(raw)
-            except ValueError:
-                continue
-            if isinstance(data, dict):
-                kept.append(data)
-        return kept
+        return [_data(raw) for raw in rows]

@@ -199,6 +199,16 @@ async def create_service(request: Request, runtime: RuntimeDep, editor: EditorDe
     return ChangeResult.of(change)
 
 
+def id_mismatch(in_body: str, in_url: str) -> ApiError:
+    """The 422 for a saved document whose id is not the one its URL names (services, journeys)."""
+    return ApiError(
+        422,
+        "invalid_request",
+        "The request is not valid.",
+        [{"field": "id", "problem": f"id {in_body!r} does not match the URL ({in_url!r})"}],
+    )
+
+
 @router.put("/services/{service_id}", response_model=ChangeResult)
 async def update_service(
     service_id: str,
@@ -209,12 +219,7 @@ async def update_service(
 ) -> ChangeResult:
     service = await parse_json_body(request, Service, _MAX_SERVICE_BYTES)
     if service.id != service_id:
-        raise ApiError(
-            422,
-            "invalid_request",
-            "The request is not valid.",
-            [{"field": "id", "problem": f"id {service.id!r} does not match the URL ({service_id!r})"}],
-        )
+        raise id_mismatch(service.id, service_id)
     try:
         change = await _write(runtime, lambda: runtime.writer.update(service, editor, expected_version))
     except ServiceNotFoundError as error:

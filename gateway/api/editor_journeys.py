@@ -4,15 +4,14 @@ Beside the services (gateway/api/editor.py), under the same prefix and the same 
 (:func:`gateway.api.editor.require_editor`: an account's API token with ``edit`` for changes, or the
 deprecated shared token). Each change is versioned in the catalogue's database
 (knowledge/journey_store.py); a step naming a service the catalogue lacks is refused with 422 and the
-step, a save over a version other than the one opened with 409. The store is opened on first use
-and seeded from knowledge/seed/journeys when it never had a journey, once the catalogue has loaded
-(its steps are checked against the services). The token is checked before the store is touched, so
-an unauthenticated request never waits for the catalogue.
+step, a save over a version other than the one opened with 409. The store is the runtime's, which
+the chat reads too; the runtime seeds it from knowledge/seed/journeys when it never had a journey,
+once the catalogue has loaded (its steps are checked against the services). The token is checked
+before the store is touched, so an unauthenticated request never waits for the catalogue.
 """
 
 from __future__ import annotations
 
-import threading
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -20,7 +19,7 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
 
 from gateway.api.deps import RuntimeDep
-from gateway.api.editor import EditorDep
+from gateway.api.editor import EditorDep, id_mismatch
 from http_api.body import parse_json_body
 from http_api.errors import ApiError
 from knowledge.journey_store import (
@@ -29,7 +28,7 @@ from knowledge.journey_store import (
     JourneyRecord,
     JourneyStore,
 )
-from knowledge.journeys import Journey, UnknownServiceError, load_seed_journeys
+from knowledge.journeys import Journey, UnknownServiceError
 from knowledge.schema import LifeEvent
 from knowledge.store import StaleVersionError
 
@@ -37,30 +36,16 @@ __all__ = ["router"]
 
 _MAX_JOURNEY_BYTES = 256 * 1024
 _LOAD_WAIT_SECONDS = 120.0
-_opening = threading.Lock()
 
 router = APIRouter(prefix="/api/admin", tags=["editor"])
 
 
-def journey_store(request: Request, runtime: RuntimeDep) -> JourneyStore:
-    """The app's journey store, opened once (and seeded when the catalogue has loaded and it is empty)."""
-    if not runtime.wait_until_loaded(_LOAD_WAIT_SECONDS):
+def journey_store(runtime: RuntimeDep) -> JourneyStore:
+    """The runtime's journey store (what the chat tells), once the catalogue its steps name has loaded
+    and seeded it (gateway/runtime.py)."""
+    if not runtime.wait_until_loaded(_LOAD_WAIT_SECONDS) or runtime.journeys is None:
         raise ApiError(503, "catalogue_loading", "The catalogue is still loading; try again in a moment.")
-    if runtime.journeys is not None:  # the runtime's own, seeded with the catalogue (what the chat tells)
-        return runtime.journeys
-    store: JourneyStore | None = getattr(request.app.state, "journeys", None)
-    if store is not None and store.catalogue is runtime.store:
-        return store
-    if not runtime.wait_until_loaded(_LOAD_WAIT_SECONDS):
-        raise ApiError(503, "catalogue_loading", "The catalogue is still loading; try again in a moment.")
-    with _opening:
-        store = getattr(request.app.state, "journeys", None)
-        if store is None or store.catalogue is not runtime.store:
-            store = JourneyStore(runtime.store)
-            if runtime.settings.store.seed_on_empty:
-                store.seed_if_empty(load_seed_journeys())
-            request.app.state.journeys = store
-    return store
+    return runtime.journeys
 
 
 JourneysDep = Annotated[JourneyStore, Depends(journey_store)]
@@ -167,12 +152,7 @@ async def update_journey(
 ) -> JourneyChangeResult:
     journey = await parse_json_body(request, Journey, _MAX_JOURNEY_BYTES)
     if journey.id != journey_id:
-        raise ApiError(
-            422,
-            "invalid_request",
-            "The request is not valid.",
-            [{"field": "id", "problem": f"id {journey.id!r} does not match the URL ({journey_id!r})"}],
-        )
+        raise id_mismatch(journey.id, journey_id)
     try:
         version = await run_in_threadpool(journeys.update, journey, editor, expected_version)
     except JourneyNotFoundError as error:
