@@ -21,6 +21,7 @@ def configured_stores(settings: Settings) -> list[tuple[str, str]]:
         ("conversations", settings.store.conversations_url),
         ("staff", settings.store.staff_url),  # staff accounts and the audit log (backoffice/accounts)
         ("reports", settings.store.reports_url),  # problem reports (conversation/reports, issue 18)
+        ("citizens", settings.store.citizens_url),  # consented profiles, journeys, reminders (issue 17)
     ]
 
 

@@ -19,6 +19,7 @@ from backoffice.settings import BackofficeSettings
 from channels.line.settings import LineSettings
 from channels.web.settings import WebSettings
 from conversation.handoff.settings import HandoffSettings
+from conversation.citizens.settings import CitizensSettings
 from conversation.reports.settings import ReportsSettings
 from gateway.rasa_endpoints import check_key_prefix, parse_lock_store_url, parse_tracker_store_url
 
@@ -122,6 +123,9 @@ class StoreSettings(BaseModel):
     staff_url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'staff.db'}"
     # Citizens' problem reports, their status history, notices and the routing table (issue 18).
     reports_url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'reports.db'}"
+    # What citizens consented to keep: profiles, journey progress, saved services, reminders, linked
+    # conversations (conversation/citizens, issue 17).
+    citizens_url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'citizens.db'}"
     # The reports' photos (re-encoded, no metadata; conversation/reports/photos.py): one folder, on a
     # volume every gateway replica mounts when there are several.
     report_photos_dir: Path = PROJECT_ROOT / "var" / "report_photos"
@@ -328,6 +332,7 @@ class Settings(BaseSettings):
     backoffice: BackofficeSettings = BackofficeSettings()  # staff sign-in, lock-out, sessions
     handoff: HandoffSettings = HandoffSettings()  # the hand-off desk: working hours, holidays, time-outs
     reports: ReportsSettings = ReportsSettings()  # problem reports: duplicate distance and days (issue 18)
+    citizens: CitizensSettings = CitizensSettings()  # consented profiles, journeys, reminders (issue 17)
 
     @model_validator(mode="after")
     def _editor_token_fails_closed(self) -> Settings:

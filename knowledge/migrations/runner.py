@@ -71,6 +71,21 @@ STORES: dict[str, StoreMigrations] = {
             "catalogue", _HERE / "catalogue", "alembic_version_catalogue", ("services", "service_versions")
         ),
         StoreMigrations(
+            "citizens",
+            _HERE / "citizens",
+            "alembic_version_citizens",
+            (
+                "citizen_senders",
+                "link_codes",
+                "consents",
+                "profiles",
+                "journey_starts",
+                "journey_progress",
+                "saved_services",
+                "reminders",
+            ),
+        ),
+        StoreMigrations(
             "conversations",
             _HERE / "conversations",
             "alembic_version_conversations",

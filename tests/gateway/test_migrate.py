@@ -27,6 +27,7 @@ def environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, sql_url: str) -
     monkeypatch.setenv("CITIZENBOT_STORE__CONVERSATIONS_URL", f"sqlite:///{tmp_path / 'conversations.db'}")
     monkeypatch.setenv("CITIZENBOT_STORE__STAFF_URL", f"sqlite:///{tmp_path / 'staff.db'}")
     monkeypatch.setenv("CITIZENBOT_STORE__REPORTS_URL", f"sqlite:///{tmp_path / 'reports.db'}")
+    monkeypatch.setenv("CITIZENBOT_STORE__CITIZENS_URL", f"sqlite:///{tmp_path / 'citizens.db'}")
     get_settings.cache_clear()
     yield sql_url
     get_settings.cache_clear()
@@ -40,19 +41,28 @@ def test_the_line_queue_lives_beside_the_catalogue():
         "conversations": settings.store.conversations_url,
         "staff": settings.store.staff_url,
         "reports": settings.store.reports_url,
+        "citizens": settings.store.citizens_url,
     }
 
 
 def test_migrate_creates_every_store_then_says_they_are_up_to_date(environment, capsys):
     assert cli.main(["migrate"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert [line.split(":")[0] for line in lines] == ["catalogue", "line_queue", "conversations", "staff", "reports"]
+    assert [line.split(":")[0] for line in lines] == [
+        "catalogue",
+        "line_queue",
+        "conversations",
+        "staff",
+        "reports",
+        "citizens",
+    ]
     assert all("created the schema at revision" in line for line in lines)
     assert "conversations.db" in lines[2]
     assert cli.main(["migrate", "--json"]) == 0
     reports = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [(r["store"], r["changed"], r["after"]) for r in reports] == [
-        (name, False, head_revision(name)) for name in ("catalogue", "line_queue", "conversations", "staff", "reports")
+        (name, False, head_revision(name))
+        for name in ("catalogue", "line_queue", "conversations", "staff", "reports", "citizens")
     ]
 
 

@@ -20,6 +20,8 @@ from backoffice.accounts.store import StaffStore
 from channels.line import queue as line_queue
 from channels.line.queue import EventQueue
 from conversation import turn_events
+from conversation.citizens import models as citizens_models
+from conversation.citizens.engine import open_citizens_engine
 from conversation.handoff import models as handoff_models
 from conversation.reports import models as reports_models
 from conversation.reports.store import ReportsStore
@@ -41,6 +43,7 @@ METADATA: dict[str, MetaData] = {
     "line_queue": line_queue._metadata,
     "staff": staff_models.StaffBase.metadata,
     "reports": reports_models.metadata,
+    "citizens": citizens_models.metadata,
 }
 # Tables later revisions add to a store's database, with models elsewhere (never made by create_all).
 LATER: dict[str, list[MetaData]] = {
@@ -170,6 +173,7 @@ def test_stores_open_migrated_and_the_store_classes_never_create_all(sql_url, mo
     ConversationStore(sql_url).close()
     StaffStore(sql_url).close()
     ReportsStore(sql_url).close()
+    open_citizens_engine(sql_url).dispose()
     assert all(current_revision(sql_url, name) == head_revision(name) for name in STORES)
 
 

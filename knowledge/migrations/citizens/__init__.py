@@ -1,0 +1,1 @@
+"""Alembic script directory of the citizens store (knowledge/migrations/runner.py runs it)."""

@@ -1,0 +1,1 @@
+"""The citizens store's revisions, oldest first (see docs/adr/0009-migrations.md)."""
