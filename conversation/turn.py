@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 from actions.api.id_vault import IdVault
+from conversation.citizens.desk import CitizenDesk
 from conversation.degraded import CatalogueFallback
 from conversation.handoff.desk import HandoffDesk
 from conversation.messages import TurnStatus, canned_reply
@@ -87,6 +88,7 @@ async def run_turn(
     recorder: TurnRecorder | None = None,
     desk: HandoffDesk | None = None,
     reports: ReportDesk | None = None,
+    citizens: CitizenDesk | None = None,
 ) -> TurnResult:
     """``fallback``: the catalogue answer to give while Rasa cannot (none: the canned apology).
     ``vault``: where a typed national ID waits for the status form (none: IDs are masked, and
@@ -98,10 +100,14 @@ async def run_turn(
     with status ``with_officer`` and no messages; its commands (cancel, leave a contact) are answered
     by it (conversation/handoff/desk.py). ``reports``: the report desk, asked next: a report being
     told, its commands, and Rasa's ``{"report": "start" | "status"}`` reply (its report intents)
-    hand the turn to it (conversation/reports/desk.py)."""
+    hand the turn to it (conversation/reports/desk.py). ``citizens``: the citizens desk, asked last
+    before Rasa: consent, profile, journey progress, reminders, the dashboard and account linking
+    (conversation/citizens/desk.py)."""
     result = await _at_desk(request, desk) if desk is not None else None
     if result is None and reports is not None:
         result = await _at_report_desk(request, reports)
+    if result is None and citizens is not None and request.location is None and request.photo_ref is None:
+        result = await _at_citizen_desk(request, citizens)
     if result is None:
         result = await _answer(request, rasa, fallback, vault, picks, reports)
     if recorder is not None:
@@ -156,6 +162,25 @@ async def _at_report_desk(request: TurnRequest, reports: ReportDesk) -> TurnResu
         logger.exception("the report desk could not look at the turn")
         return None
     return _report_result(request, answer, started) if answer is not None else None
+
+
+async def _at_citizen_desk(request: TurnRequest, citizens: CitizenDesk) -> TurnResult | None:
+    """The citizens desk's answer, or None for Rasa; a failing desk never stops the bot."""
+    started = time.perf_counter()
+    typed = remove_zero_width(request.text).strip()
+    lang = request.language or reply_language(detect_language(typed))
+    try:
+        answer = await citizens.intercept(
+            request.sender, typed, lang, request.channel, explicit=request.language is not None
+        )
+    except Exception:
+        logger.exception("the citizens desk could not look at the turn")
+        return None
+    if answer is None:
+        return None
+    result = TurnResult(request.sender, answer.language, TurnStatus.OK, list(answer.messages))
+    result.duration_ms = (time.perf_counter() - started) * 1000
+    return result
 
 
 def _report_result(request: TurnRequest, answer: ReportAnswer, started: float) -> TurnResult:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from rasa_sdk.executor import ActionExecutor
+from sqlalchemy import Engine
 
 from actions.api.conversation_store import ConversationStore
 from actions.api.id_vault import IdVault
@@ -28,6 +29,8 @@ from backoffice.accounts.store import StaffStore
 from channels.line.settings import LineSettings
 from channels.web.limits import ChatLimits
 from channels.web.sender_ids import SenderIds
+from conversation.citizens.desk import CitizenDesk
+from conversation.citizens.engine import open_citizens_engine
 from conversation.degraded import CatalogueFallback
 from conversation.handoff.desk import HandoffDesk
 from conversation.handoff.store import HandoffStore
@@ -39,6 +42,7 @@ from conversation.reports.photos import PhotoStore
 from conversation.reports.store import ReportsStore
 from conversation.turn_events import TurnEventStore
 from conversation.turn_recording import TurnRecorder, catalogue_scorer
+from gateway.citizen_desk import build_citizen_desk
 from gateway.privacy import ActivityRecordingRasaClient, ConversationPrivacy, PurgeJob, Retention
 from gateway.revision_watcher import RevisionWatcher
 from gateway.secrets import rasa_auth_token, web_sender_key
@@ -124,6 +128,10 @@ class Runtime:
     report_desk: ReportDesk | None = None
     # Life-event journeys (knowledge/journey_store.py): told by browse_life_event, edited by the editors' API.
     journeys: JourneyStore | None = None
+    # What citizens consented to keep (conversation/citizens, issue 17): one engine for its parts, and
+    # the desk that answers their commands, asked by every turn after the report desk.
+    citizens_engine: Engine | None = None
+    citizen_desk: CitizenDesk | None = None
     _loaded: threading.Event = field(default_factory=threading.Event)
     _stopping: threading.Event = field(default_factory=threading.Event)
 
@@ -217,6 +225,8 @@ class Runtime:
             runtime.report_desk = ReportDesk(
                 runtime.reports, runtime.report_photos, default_classifier, settings.reports
             )
+        runtime.citizens_engine = open_citizens_engine(settings.store.citizens_url)
+        runtime.citizen_desk = build_citizen_desk(runtime, runtime.citizens_engine)
         return runtime
 
     # What the channels use (see their Protocols: ChatBackend, LineBackend).
@@ -333,3 +343,5 @@ class Runtime:
         self.staff_accounts.close()
         if self.reports is not None:
             self.reports.close()
+        if self.citizens_engine is not None:
+            self.citizens_engine.dispose()

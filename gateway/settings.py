@@ -18,8 +18,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from backoffice.settings import BackofficeSettings
 from channels.line.settings import LineSettings
 from channels.web.settings import WebSettings
-from conversation.handoff.settings import HandoffSettings
 from conversation.citizens.settings import CitizensSettings
+from conversation.handoff.settings import HandoffSettings
 from conversation.reports.settings import ReportsSettings
 from gateway.rasa_endpoints import check_key_prefix, parse_lock_store_url, parse_tracker_store_url
 

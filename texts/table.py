@@ -17,9 +17,21 @@ import yaml
 
 from nlu.language import Lang
 
-__all__ = ["LANGUAGES", "TABLE_FILE", "Entry", "placeholders", "problems", "read_table", "table"]
+__all__ = [
+    "GROUPS_DIR",
+    "LANGUAGES",
+    "TABLE_FILE",
+    "Entry",
+    "placeholders",
+    "problems",
+    "read_table",
+    "read_tables",
+    "table",
+]
 
 TABLE_FILE = Path(__file__).resolve().parent / "citizen_texts.yml"
+# Further groups, one feature's texts per file (texts/groups/citizens.yml ...), read after the main file.
+GROUPS_DIR = Path(__file__).resolve().parent / "groups"
 LANGUAGES: tuple[Lang, ...] = ("th", "en")
 
 Entry = Mapping[Lang, str]
@@ -81,7 +93,21 @@ def read_table(path: Path = TABLE_FILE) -> dict[str, Entry]:
     }
 
 
+def read_tables(main: Path = TABLE_FILE, groups_dir: Path = GROUPS_DIR) -> dict[str, Entry]:
+    """The main file and every ``groups_dir/*.yml``; a group defined in two files is refused."""
+    merged = read_table(main)
+    seen = {name.split(".", 1)[0]: main.name for name in merged}
+    for path in sorted(groups_dir.glob("*.yml")) if groups_dir.is_dir() else []:
+        entries = read_table(path)
+        for group in {name.split(".", 1)[0] for name in entries}:
+            if group in seen:
+                raise ValueError(f"{path.name}: the group {group!r} is already defined in {seen[group]}")
+            seen[group] = path.name
+        merged.update(entries)
+    return merged
+
+
 @cache
 def table() -> Mapping[str, Entry]:
     """The table, read on first use and kept for the life of the process."""
-    return read_table()
+    return read_tables()

@@ -23,6 +23,7 @@ from fastapi.responses import JSONResponse
 from actions.api.id_vault import IdVault
 from channels.line.settings import LineSettings
 from channels.line.signature import signature_is_valid
+from conversation.citizens.desk import CitizenDesk
 from conversation.degraded import CatalogueFallback
 from conversation.handoff.desk import HandoffDesk
 from conversation.picks import TypedPicks
@@ -105,6 +106,11 @@ class LineBackend(Protocol):
     @property
     def report_photos(self) -> PhotoStore | None: ...
 
+    @property
+    def citizen_desk(self) -> CitizenDesk | None:
+        """Consent, profile, journey progress, reminders, My services, account linking (conversation/citizens)."""
+        ...
+
 
 def missing_settings(line: LineSettings) -> list[str]:
     """The environment variables LINE still needs; empty when the channel can run."""
@@ -173,6 +179,7 @@ class LineChannel:
                 recorder=backend.turn_recorder,
                 desk=desk,
                 reports=backend.report_desk,
+                citizens=backend.citizen_desk,
             ),
         )
         worker = QueueWorker(queue, handler.handle_raw, line.queue)

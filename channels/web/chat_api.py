@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from actions.api.id_vault import IdVault
 from channels.web.limits import ChatLimits, check_client, check_conversation
 from channels.web.sender_ids import SenderIds
+from conversation.citizens.desk import CitizenDesk
 from conversation.degraded import CatalogueFallback
 from conversation.handoff.desk import HandoffDesk
 from conversation.picks import TypedPicks
@@ -71,6 +72,9 @@ class ChatBackend(Protocol):
 
     @property
     def report_desk(self) -> ReportDesk | None: ...
+
+    @property
+    def citizen_desk(self) -> CitizenDesk | None: ...
 
 
 ChatBackendDep = Annotated[ChatBackend, Depends(app_runtime)]
@@ -166,5 +170,6 @@ async def chat(request: Request, runtime: ChatBackendDep) -> ChatResponse:
         runtime.turn_recorder,
         desk=runtime.handoff_desk,
         reports=runtime.report_desk,
+        citizens=runtime.citizen_desk,
     )
     return ChatResponse(sender=sender, language=result.language, status=result.status.value, messages=result.messages)

@@ -23,6 +23,7 @@ from sqlalchemy import (
 )
 
 __all__ = [
+    "citizen_prompts",
     "citizen_senders",
     "consents",
     "journey_progress",
@@ -145,4 +146,15 @@ reminders = Table(
     Column("created_at", _WHEN, nullable=False),
     Index("ix_reminders_due", "status", "due_at"),
     Index("ix_reminders_citizen_id", "citizen_id"),
+)
+
+# The question the citizens desk is waiting for an answer to in one conversation ("your birth year?"),
+# so the next message is read as its answer. It holds no answer itself; it expires with ``expires_at``.
+citizen_prompts = Table(
+    "citizen_prompts",
+    metadata,
+    Column("sender_id", String(160), primary_key=True),
+    Column("prompt", String(40), nullable=False),  # which handler asked, and what (e.g. profile.birth_year)
+    Column("data", Text, nullable=False, default="{}"),  # JSON the handler needs to read the answer
+    Column("expires_at", _WHEN, nullable=False),
 )

@@ -83,6 +83,7 @@ STORES: dict[str, StoreMigrations] = {
                 "journey_progress",
                 "saved_services",
                 "reminders",
+                "citizen_prompts",
             ),
         ),
         StoreMigrations(

@@ -11,7 +11,7 @@ import yaml
 from actions.api.status_provider import StatusCode
 from conversation.messages import TurnStatus
 from knowledge.schema import VERIFIABLE_FIELDS, LifeEvent
-from texts.table import TABLE_FILE, placeholders, problems, read_table, table
+from texts.table import GROUPS_DIR, TABLE_FILE, placeholders, problems, read_table, read_tables, table
 
 THAI = re.compile(r"[\u0e01-\u0e4e]")
 
@@ -63,6 +63,20 @@ def test_a_broken_table_file_does_not_load(tmp_path):
     with pytest.raises(ValueError, match="2 problem") as error:
         read_table(path)
     assert "line.greeting: no en text" in str(error.value) and "line.km: placeholders differ" in str(error.value)
+
+
+def test_each_group_file_is_sound_and_a_group_lives_in_one_file_only(tmp_path):
+    for path in sorted(GROUPS_DIR.glob("*.yml")):
+        assert problems(yaml.safe_load(path.read_text(encoding="utf-8"))) == [], path.name
+    main = tmp_path / "main.yml"
+    main.write_text('line:\n  greeting:\n    th: "สวัสดีครับ"\n    en: "Hello"\n')
+    groups = tmp_path / "groups"
+    groups.mkdir()
+    (groups / "extra.yml").write_text('extra:\n  bye:\n    th: "ลาก่อนครับ"\n    en: "Goodbye"\n')
+    assert set(read_tables(main, groups)) == {"line.greeting", "extra.bye"}
+    (groups / "twice.yml").write_text('line:\n  other:\n    th: "อื่น"\n    en: "Other"\n')
+    with pytest.raises(ValueError, match=r"twice\.yml: the group 'line' is already defined in main\.yml"):
+        read_tables(main, groups)
 
 
 def test_placeholders_are_the_names_between_braces():

@@ -109,9 +109,17 @@ def upgrade() -> None:
     )
     op.create_index("ix_reminders_due", "reminders", ["status", "due_at"])
     op.create_index("ix_reminders_citizen_id", "reminders", ["citizen_id"])
+    op.create_table(
+        "citizen_prompts",
+        sa.Column("sender_id", sa.String(160), primary_key=True),
+        sa.Column("prompt", sa.String(40), nullable=False),
+        sa.Column("data", sa.Text(), nullable=False),
+        sa.Column("expires_at", _WHEN, nullable=False),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("citizen_prompts")
     for index, table in (
         ("ix_reminders_citizen_id", "reminders"),
         ("ix_reminders_due", "reminders"),
