@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.context import SearchThresholds, clearly_named, resolve_question, resolve_service
-from actions.journey_answer import JourneyLookup, journey_text
+from actions.journey_answer import JourneyLookup, journey_payload
 from actions.language import current_language
 from actions.referral_answer import referral_text
 from actions.service_answer import (
@@ -251,9 +251,9 @@ class ActionBrowseLifeEvent(Action):
             dispatcher.utter_message(text=text("answers.browse_empty", lang, event=name))
             return []
         journey = self.journeys(event.value) if self.journeys is not None else None
-        said = journey_text(journey, self.catalogue.get, lang) if journey is not None else None
-        if said:
-            dispatcher.utter_message(text=said)
+        told = journey_payload(journey, self.catalogue.get, lang) if journey is not None else None
+        if told is not None:  # the stepper / carousel; its "text" for channels that cannot show it
+            dispatcher.utter_message(json_message=told)
         shown = services[:MAX_QUICK_REPLIES]
         dispatcher.utter_message(
             text=text("answers.browse_intro", lang, event=name),

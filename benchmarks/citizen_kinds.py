@@ -585,6 +585,7 @@ class Stack:
                 "CITIZENBOT_STORE__CONVERSATIONS_URL": f"sqlite:///{workdir / 'conversations.db'}",
                 "CITIZENBOT_STORE__STAFF_URL": f"sqlite:///{workdir / 'staff.db'}",
                 "CITIZENBOT_STORE__REPORTS_URL": f"sqlite:///{workdir / 'reports.db'}",
+                "CITIZENBOT_STORE__CITIZENS_URL": f"sqlite:///{workdir / 'citizens.db'}",
                 "CITIZENBOT_STORE__REPORT_PHOTOS_DIR": str(workdir / "report_photos"),
                 "CITIZENBOT_SEARCH__INDEX_DIR": str(workdir / "index"),
                 # Every benchmark conversation comes from one address: the status check's attempt

@@ -3,7 +3,9 @@
 Message shapes (the web widget and LINE render these):
 ``{"type": "text", "text": ...}``,
 ``{"type": "card", "card": {...}}`` (see ``actions.service_answer.service_card``),
-``{"type": "quick_replies", "text": ..., "options": [{"label": ..., "payload": ...}]}``.
+``{"type": "quick_replies", "text": ..., "options": [{"label": ..., "payload": ...}]}``,
+``{"type": "journey", "journey": {...}}`` (a life event's steps: ``actions.journey_answer.journey_payload``,
+with the citizen's progress and the buttons' commands added by conversation/citizens/journey_view.py).
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ def render_rasa_messages(raw: list[dict[str, Any]]) -> list[dict[str, Any]]:
         custom = item.get("custom")
         if isinstance(custom, dict) and custom.get("type") == "service_card":
             messages.append({"type": "card", "card": custom})
+            continue
+        if isinstance(custom, dict) and custom.get("type") == "journey":
+            messages.append({"type": "journey", "journey": custom})
             continue
         text = item.get("text")
         buttons = item.get("buttons") or []

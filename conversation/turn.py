@@ -25,6 +25,7 @@ from typing import Any, Literal, Protocol
 
 from actions.api.id_vault import IdVault
 from conversation.citizens.desk import CitizenDesk
+from conversation.citizens.journey_view import add_progress
 from conversation.degraded import CatalogueFallback
 from conversation.handoff.desk import HandoffDesk
 from conversation.messages import TurnStatus, canned_reply
@@ -110,6 +111,8 @@ async def run_turn(
         result = await _at_citizen_desk(request, citizens)
     if result is None:
         result = await _answer(request, rasa, fallback, vault, picks, reports)
+        # A journey Rasa told gets this citizen's progress and buttons (conversation/citizens/journey_view.py).
+        result.messages = await add_progress(result.messages, citizens, request.sender)
     if recorder is not None:
         try:
             recorder.record(request, result)

@@ -19,9 +19,18 @@ from backoffice.reports import api as reports_api
 from backoffice.reports.status import upload_body_limits
 from backoffice.web import routes as admin_pages
 from channels.line import webhook as line_webhook
-from channels.web import chat_api, handoff_api, report_notices_api, report_photo_api, widget
+from channels.web import (
+    chat_api,
+    handoff_api,
+    reminder_notices_api,  # reminders helper (issue 17)
+    report_notices_api,
+    report_photo_api,
+    widget,
+)
+from channels.web import dashboard as citizen_dashboard  # dashboard helper (issue 17)
 from conversation.handoff.sweeper import sweep_forever
 from gateway.api import actions_endpoint, editor, editor_journeys, health, privacy, report_status, traffy_webhook
+from gateway.reminder_jobs import ReminderJobs
 from gateway.report_jobs import ReportJobs
 from gateway.runtime import Runtime
 from gateway.settings import Settings, get_settings
@@ -47,7 +56,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         sweeper = asyncio.create_task(sweep_forever(runtime.handoff_desk)) if runtime.handoff_desk else None
         report_jobs = ReportJobs(app, runtime)  # notices to citizens, and the optional Traffy Fondue forwarder
         report_jobs.start()
+        reminder_jobs = ReminderJobs(app, runtime)  # citizens' reminders at their time (conversation/citizens)
+        reminder_jobs.start()
         yield
+        await reminder_jobs.stop()
         await report_jobs.stop()
         if sweeper is not None:
             sweeper.cancel()
@@ -69,6 +81,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(handoff_api.router)  # /api/chat/handoff: the widget's view of a hand-off
     app.include_router(report_notices_api.router)  # /api/chat/reports/notices: the widget's report news
     app.include_router(report_photo_api.router)  # /api/chat/reports/photo: the widget's report photo
+    app.include_router(reminder_notices_api.router)  # /api/chat/reminders: due reminders of web-only citizens
+    app.include_router(citizen_dashboard.router)  # /me, /api/me: the citizen's dashboard by signed link
     app.include_router(health.router)
     app.include_router(actions_endpoint.router)
     app.include_router(editor.router)

@@ -178,6 +178,8 @@ def _cmd_privacy_purge(_args: argparse.Namespace) -> int:
     import dataclasses
 
     from actions.api.conversation_store import ConversationStore
+    from conversation.citizens.engine import open_citizens_engine
+    from conversation.citizens.records import CitizenRecords
     from conversation.handoff.store import HandoffStore
     from conversation.rasa_client import RasaClient
     from conversation.reports.photos import PhotoStore
@@ -198,6 +200,8 @@ def _cmd_privacy_purge(_args: argparse.Namespace) -> int:
         handoffs=HandoffStore(store.engine),
         reports=reports,
         report_photos=PhotoStore(settings.store.report_photos_dir, settings.reports.photo_max_bytes),
+        citizens=CitizenRecords(citizens_engine := open_citizens_engine(settings.store.citizens_url)),
+        citizens_kept_days=settings.citizens.kept_days,
     )
 
     async def purge() -> dict[str, object]:
@@ -213,8 +217,10 @@ def _cmd_privacy_purge(_args: argparse.Namespace) -> int:
     finally:
         store.close()
         reports.close()
+        citizens_engine.dispose()
     days = dataclasses.asdict(retention)
-    print(json.dumps({"removed": report, "retention_days": days}))
+    kept = settings.citizens.kept_days
+    print(json.dumps({"removed": report, "retention_days": days, "citizens_kept_days": kept}))
     return 1 if report["trackers_failed"] else 0
 
 

@@ -5,7 +5,9 @@ A conversation id is the Rasa sender id, namespaced per channel (``web:<issued i
 and last turn), hand-off requests and feedback (all in the conversation store, masked as they
 were written), the per-turn events of the analytics (conversation/turn_events.py, masked), and
 Rasa's tracker (masked before it reached Rasa), and the problem reports it filed with their photos
-(conversation/reports; kept ``reports_days``, longer than a conversation). Three operations:
+(conversation/reports; kept ``reports_days``, longer than a conversation), and what the citizen of the
+conversation consented to keep (conversation/citizens: profile, journeys, reminders, links; kept
+``citizens.kept_days`` since last touched). Three operations:
 
 - :meth:`ConversationPrivacy.export`: everything of the above, for an access request (s.30);
 - :meth:`ConversationPrivacy.erase`: all of it (s.33); our rows first, then the tracker. If Rasa
@@ -31,6 +33,7 @@ from typing import Any
 
 from actions.api.conversation_store import ActivityRecord, ConversationStore, FeedbackRecord, HandoffRecord
 from actions.api.id_vault import IdVault
+from conversation.citizens.records import CitizenRecords
 from conversation.handoff.store import HandoffStore
 from conversation.rasa_client import RasaClient, RasaUnavailableError
 from conversation.reports.drafts import DraftStore
@@ -91,6 +94,7 @@ class PurgeReport:
     handoff_messages: int | None = None  # None: no hand-off desk attached
     reports: int | None = None  # None: no reports store attached
     report_photos: int = 0
+    citizens: int | None = None  # None: no citizens store attached
 
     def to_dict(self) -> dict[str, Any]:
         report: dict[str, Any] = {
@@ -107,6 +111,8 @@ class PurgeReport:
         if self.reports is not None:
             report["reports"] = self.reports
             report["report_photos"] = self.report_photos
+        if self.citizens is not None:
+            report["citizens"] = self.citizens
         return report
 
 
@@ -178,8 +184,14 @@ class ConversationPrivacy:
         handoffs: HandoffStore | None = None,
         reports: ReportsStore | None = None,
         report_photos: PhotoStore | None = None,
+        citizens: CitizenRecords | None = None,
+        citizens_kept_days: int = 365,
     ) -> None:
         self.store = store
+        # What the conversation's citizen consented to keep (conversation/citizens): exported and erased
+        # with the conversation (a linked conversation's citizen: all of it), purged after kept days.
+        self.citizens = citizens
+        self.citizens_kept_days = citizens_kept_days
         self.reports = reports  # problem reports (conversation/reports): exported, erased, kept by the rules
         self.report_photos = report_photos  # their photos: deleted with the report
         self.handoffs = handoffs  # the hand-off desk's messages (conversation/handoff): same rules
@@ -196,6 +208,7 @@ class ConversationPrivacy:
         turn_events = await asyncio.to_thread(self._events_of, conversation_id)
         reports = await asyncio.to_thread(self._reports_of, conversation_id)
         draft = await asyncio.to_thread(self._drafts().export_sender, conversation_id) if self.reports else None
+        citizen = await asyncio.to_thread(self._citizen_export, conversation_id)
         tracker: dict[str, Any]
         try:
             events = (await rasa.tracker(conversation_id)).get("events") or []
@@ -210,6 +223,7 @@ class ConversationPrivacy:
             and not turn_events
             and not reports
             and draft is None
+            and citizen is None
             and not _spoken(events)
         ):
             return None
@@ -227,6 +241,7 @@ class ConversationPrivacy:
                 else {}
             ),
             **({"reports": reports, "report_draft": draft} if self.reports is not None else {}),
+            **({"citizen": citizen} if self.citizens is not None else {}),
         }
 
     async def erase(self, conversation_id: str, rasa: RasaClient) -> dict[str, int] | None:
@@ -290,6 +305,8 @@ class ConversationPrivacy:
             idle_drafts = await asyncio.to_thread(self._drafts().purge_idle, now)
             report.reports = gone
             report.report_photos = await asyncio.to_thread(self._delete_photos, [*refs, *_draft_photos(idle_drafts)])
+        if self.citizens is not None:
+            report.citizens = await asyncio.to_thread(self.citizens.purge, now, self.citizens_kept_days)
         idle = await asyncio.to_thread(
             self.store.conversations_to_forget, now - dt.timedelta(days=days.conversation_days)
         )
@@ -324,6 +341,8 @@ class ConversationPrivacy:
         _activity, handoffs, feedback = self._rows(conversation_id)
         if handoffs or feedback or self._events_of(conversation_id) or self._reports_of(conversation_id):
             return True
+        if self._citizen_export(conversation_id) is not None:
+            return True
         return self.reports is not None and self._drafts().export_sender(conversation_id) is not None
 
     def _erase_rows(self, conversation_id: str) -> dict[str, int]:
@@ -337,7 +356,17 @@ class ConversationPrivacy:
             draft = self._drafts().take_sender(conversation_id)  # a report still being told goes too
             erased["report_drafts"] = 0 if draft is None else 1
             erased["report_photos"] = self._delete_photos([*refs, *_draft_photos([draft] if draft else [])])
+        if self.citizens is not None:
+            citizen_rows = self.citizens.erase(self.citizens.citizen_of(conversation_id))
+            erased.update({f"citizen_{table}": count for table, count in citizen_rows.items()})
         return erased
+
+    def _citizen_export(self, conversation_id: str) -> dict[str, Any] | None:
+        """The citizen data of the conversation's citizen, or None when there is none."""
+        if self.citizens is None:
+            return None
+        exported = self.citizens.export(self.citizens.citizen_of(conversation_id))
+        return exported if any(rows for key, rows in exported.items() if key != "citizen_id") else None
 
     def _drafts(self) -> DraftStore:
         assert self.reports is not None

@@ -31,6 +31,7 @@ from channels.web.limits import ChatLimits
 from channels.web.sender_ids import SenderIds
 from conversation.citizens.desk import CitizenDesk
 from conversation.citizens.engine import open_citizens_engine
+from conversation.citizens.records import CitizenRecords
 from conversation.degraded import CatalogueFallback
 from conversation.handoff.desk import HandoffDesk
 from conversation.handoff.store import HandoffStore
@@ -227,6 +228,8 @@ class Runtime:
             )
         runtime.citizens_engine = open_citizens_engine(settings.store.citizens_url)
         runtime.citizen_desk = build_citizen_desk(runtime, runtime.citizens_engine)
+        runtime.privacy.citizens = CitizenRecords(runtime.citizens_engine)  # exported, erased, purged with the rest
+        runtime.privacy.citizens_kept_days = settings.citizens.kept_days
         return runtime
 
     # What the channels use (see their Protocols: ChatBackend, LineBackend).

@@ -26,9 +26,11 @@ from gateway.settings import Settings
 
 __all__ = [
     "ACTION_TOKEN_FILE",
+    "DASHBOARD_LINK_KEY_FILE",
     "RASA_AUTH_TOKEN_FILE",
     "WEB_SENDER_KEY_FILE",
     "action_token",
+    "dashboard_link_secret",
     "load_or_create_secret",
     "rasa_auth_token",
     "web_sender_key",
@@ -40,6 +42,7 @@ logger = logging.getLogger(__name__)
 RASA_AUTH_TOKEN_FILE = "rasa_auth_token"
 ACTION_TOKEN_FILE = "action_token"
 WEB_SENDER_KEY_FILE = "web_sender_key"
+DASHBOARD_LINK_KEY_FILE = "dashboard_link_key"  # the citizens' dashboard links (conversation/citizens/signed_links.py)
 _MIN_STORED_CHARS = 24  # a shorter file was not written by us: refuse it rather than trust it
 
 
@@ -92,6 +95,11 @@ def action_token(settings: Settings) -> str:
 def web_sender_key(settings: Settings) -> str:
     """The key that signs the web's conversation ids and pseudonymises client addresses."""
     return _resolve(settings.web.sender_key, settings.secrets_dir / WEB_SENDER_KEY_FILE)
+
+
+def dashboard_link_secret(settings: Settings) -> str:
+    """The key that seals the citizens' dashboard links (``CITIZENBOT_CITIZENS__DASHBOARD_SECRET``)."""
+    return _resolve(settings.citizens.dashboard_secret, settings.secrets_dir / DASHBOARD_LINK_KEY_FILE)
 
 
 def with_secrets(settings: Settings) -> Settings:

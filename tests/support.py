@@ -64,6 +64,7 @@ def _settings(tmp: Path, rasa_port: int | None, gateway_port: int | None) -> Set
                 "conversations_url": f"sqlite:///{tmp / 'conversations.db'}",
                 "staff_url": f"sqlite:///{tmp / 'staff.db'}",
                 "reports_url": f"sqlite:///{tmp / 'reports.db'}",
+                "citizens_url": f"sqlite:///{tmp / 'citizens.db'}",
                 "report_photos_dir": str(tmp / "report_photos"),
             },
             "search": {"index_dir": str(tmp / "index")},

@@ -12,6 +12,7 @@ from conversation.turn_events import TurnEventStore
 from http_api.deps import app_runtime
 from http_api.rate_limits import RateLimiter
 from knowledge.catalogue_writer import CatalogueWriter
+from knowledge.journey_store import JourneyStore
 from knowledge.service_search import CatalogueSearch
 from knowledge.store import CatalogueStore
 from nlu.embedders import Embedder
@@ -46,6 +47,9 @@ class PageBackend(Protocol):
 
     @property
     def handoff_desk(self) -> HandoffDesk | None: ...
+
+    @property
+    def journeys(self) -> JourneyStore | None: ...  # the life-event journeys (backoffice/web/journey_pages.py)
 
     def wait_until_loaded(self, timeout: float | None = None) -> bool: ...
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from backoffice.web.catalogue_view import life_event_options
+from backoffice.web.eligibility_form import NATIONALITIES, SITUATIONS
 from backoffice.web.pages import PageContext
 from backoffice.web.service_form import VERIFIABLE, input_id
 from backoffice.web.service_rows import FACT_KINDS, FACT_STATUSES
@@ -21,6 +22,8 @@ def form_options(context: PageContext) -> dict[str, Any]:
         "verifiable_fields": [(name, context.t(f"field.{name}")) for name in VERIFIABLE],
         "fact_kinds": [(kind, context.t(f"kind.{kind}")) for kind in FACT_KINDS],
         "fact_statuses": [(status, context.t(f"status.{status}")) for status in FACT_STATUSES],
+        "rule_nationalities": [(value, context.t(f"rules.nationality_{value}")) for value in NATIONALITIES],
+        "rule_situations": [(value, context.t(f"situation.{value}")) for value in SITUATIONS],
     }
 
 
@@ -32,6 +35,9 @@ def error_texts(context: PageContext, errors: dict[str, str]) -> dict[str, str]:
         if code.startswith("edit.lists_match:"):
             _, thai, english = code.split(":")
             texts[name] = context.t("edit.lists_match", th=thai, en=english)
+        elif code.startswith("rules.unknown_"):  # the eligibility rules' unknown names (eligibility_form.py)
+            key, _, names = code.partition(":")
+            texts[name] = context.t(key, names=names)
         else:
-            texts[name] = context.t(code) if code.startswith("edit.") else code
+            texts[name] = context.t(code) if code.startswith(("edit.", "rules.")) else code
     return texts

@@ -7,7 +7,15 @@ from pathlib import Path
 from fastapi import APIRouter
 from fastapi.staticfiles import StaticFiles
 
-from backoffice.web import analytics_pages, catalogue_pages, inbox_pages, new_service_pages, report_pages, session_pages
+from backoffice.web import (
+    analytics_pages,
+    catalogue_pages,
+    inbox_pages,
+    journey_pages,
+    new_service_pages,
+    report_pages,
+    session_pages,
+)
 from backoffice.web.forms import MAX_FORM_BYTES
 from backoffice.web.pages import too_large_page
 
@@ -19,6 +27,7 @@ FORM_BODY_LIMITS = {
     "/admin/catalogue": 1024 * 1024,
     "/admin/catalogue-new": 1024 * 1024,
     "/admin/catalogue-import": MAX_FORM_BYTES,
+    "/admin/journeys": 256 * 1024,  # a journey of up to 20 steps, as /api/admin/journeys takes
 }
 
 router = APIRouter()
@@ -28,6 +37,7 @@ router.include_router(new_service_pages.router)
 router.include_router(analytics_pages.router)
 router.include_router(inbox_pages.router)
 router.include_router(report_pages.router)  # /admin/reports...: problem reports and the routing table
+router.include_router(journey_pages.router)  # /admin/journeys...: the life-event journeys
 
 
 def static_files() -> StaticFiles:

@@ -3,7 +3,8 @@
 The form holds every field an editor may change: the texts, documents and steps, where to apply (its
 offices as rows), the facts with their sources and check dates (ADR 0008: a fact is either checked
 against its source or marked to verify, never a guess shown as a fact), the FAQ, the words citizens
-use (example questions, colloquial names, abbreviations, keywords), life events and review dates.
+use (example questions, colloquial names, abbreviations, keywords), life events, review dates and
+the eligibility rules a machine can check (eligibility_form.py).
 Field names follow pydantic's locations, so a validation error lands on the input that has it.
 """
 
@@ -15,6 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from backoffice.web.eligibility_form import blank_rule_values, read_rule_values, rule_values, rules_from_values
 from backoffice.web.forms import Form
 from backoffice.web.service_rows import ROW_KINDS, blank_row, row_data, rows_from_form, rows_of
 from knowledge.schema import VERIFIABLE_FIELDS, LifeEvent, Service, describe_error_location
@@ -82,12 +84,14 @@ def form_values(service: Service) -> dict[str, Any]:
     values["to_verify"] = list(service.to_verify)
     values["last_reviewed"] = service.last_reviewed.isoformat() if service.last_reviewed else ""
     values["rows"] = rows_of(service)
+    values.update(rule_values(service.eligibility_rules))
     return values
 
 
 def blank_values() -> dict[str, Any]:
     """An empty form for a new service: one blank row of each kind to start from."""
-    return {"life_events": [], "to_verify": [], "rows": {key: [blank_row(kind)] for key, kind in ROW_KINDS.items()}}
+    rows = {key: [blank_row(kind)] for key, kind in ROW_KINDS.items()}
+    return {"life_events": [], "to_verify": [], "rows": rows, **blank_rule_values()}
 
 
 def _read(form: Form) -> dict[str, Any]:
@@ -100,6 +104,7 @@ def _read(form: Form) -> dict[str, Any]:
     values["life_events"] = [value for value in form.all("life_events") if value in LIFE_EVENTS]
     values["to_verify"] = [value for value in form.all("to_verify") if value in VERIFIABLE_FIELDS]
     values["rows"] = rows_from_form(form, form.get("action"))
+    values.update(read_rule_values(form))
     return values
 
 
@@ -207,9 +212,8 @@ def service_from_form(base: Service | None, form: Form) -> FormResult:
         "offices": rows["offices"],
     }
     data["facts"], data["faq"] = rows["facts"], rows["faq"]
-    # The eligibility rules have no form fields yet (the API edits them): an edit here keeps them.
-    if base is not None and base.eligibility_rules is not None:
-        data["eligibility_rules"] = base.eligibility_rules.model_dump(mode="json")
+    data["eligibility_rules"], rule_errors = rules_from_values(values)  # all rule fields empty: no rules
+    errors.update(rule_errors)
     try:
         service = Service.model_validate(data)
     except ValidationError as error:

@@ -384,16 +384,25 @@ def render_messages(messages: list[dict[str, Any]], lang: Lang) -> list[Message]
             cards.append(message["card"])
             continue
         flush_cards()
+        if kind == "my_services":  # dashboard helper: the "My services" bubble (channels/line/my_services.py)
+            from channels.line.my_services import my_services_message  # it uses this module's helpers
+
+            parts.append(my_services_message(message))
+            continue
         if kind in ("text", "quick_replies") and message.get("text"):
             parts.extend(TextMessage(text=piece) for piece in split_text(str(message["text"])))
         if kind == "quick_replies":
             # LINE shows only the last set; a report's question puts LINE's own pickers first.
             items = report_items(message.get("ask"), lang) + quick_reply_items(list(message.get("options") or []), lang)
             items = items[:MAX_QUICK_REPLIES]
+        elif kind == "journey" and isinstance(message.get("journey"), dict):  # a carousel of its steps
+            from channels.line.journey_render import journey_messages  # it draws with this module's helpers
+
+            parts.extend(journey_messages(message["journey"]))
         elif kind == "image" and str(message.get("url") or "").startswith("https://"):  # LINE fetches only https
             url = str(message["url"])
             parts.append(ImageMessage(original_content_url=url, preview_image_url=url))
-        elif kind not in ("text", "card"):
+        elif kind not in ("text", "card", "journey"):
             logger.warning("LINE cannot show a %r message; skipped", kind)
     flush_cards()
 

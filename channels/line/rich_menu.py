@@ -1,8 +1,9 @@
 """The LINE rich menu: a Thai and an English menu of life events, drawn with Pillow.
 
-Each menu is 2500x1686 with twelve areas: the ten life events (a tap asks the
-bot, in the menu's language), "offices near me" (opens LINE's location picker)
-and a switch to the other language's menu (a rich menu alias). The Thai menu
+Each menu is 2500x1686 with thirteen areas: a grid of the ten life events (a tap asks
+the bot, in the menu's language), "offices near me" (opens LINE's location picker)
+and a switch to the other language's menu (a rich menu alias), and under it a band
+"บริการของฉัน / My services" (the citizen's dashboard, ``/my_services``). The Thai menu
 is every user's default. ``citizenbot line rich-menu`` builds, uploads and
 sets them, replacing the menus an earlier run created; ``--dry-run`` only
 writes the JSON and PNG files for review.
@@ -106,10 +107,18 @@ class BuiltMenu:
 # --- the menu object -----------------------------------------------------------------
 
 
+# Below the grid, one tile the whole width: "บริการของฉัน / My services" (the citizen's dashboard,
+# conversation/citizens/services_handler.py). The grid takes the rest of the height.
+GRID_HEIGHT = HEIGHT * ROWS // (ROWS + 1)
+MY_SERVICES_COMMAND = "/my_services"
+
+
 def _bounds(index: int) -> dict[str, int]:
+    if index == COLUMNS * ROWS:  # the band under the grid
+        return {"x": 0, "y": GRID_HEIGHT, "width": WIDTH, "height": HEIGHT - GRID_HEIGHT}
     column, row = index % COLUMNS, index // COLUMNS
     left, right = WIDTH * column // COLUMNS, WIDTH * (column + 1) // COLUMNS
-    top, bottom = HEIGHT * row // ROWS, HEIGHT * (row + 1) // ROWS
+    top, bottom = GRID_HEIGHT * row // ROWS, GRID_HEIGHT * (row + 1) // ROWS
     return {"x": left, "y": top, "width": right - left, "height": bottom - top}
 
 
@@ -144,13 +153,21 @@ def _tiles(lang: Lang) -> list[tuple[str, str, dict[str, Any]]]:
         "data": postback_data(lang=other),
     }
     tiles.append((big, small, switch))
+    mine, mine_other = text("citizens_dashboard.title", lang), text("citizens_dashboard.title", other)
+    my_services = {
+        "type": "postback",
+        "label": truncate_label(mine),
+        "data": postback_data(MY_SERVICES_COMMAND, lang),
+        "displayText": mine,
+    }
+    tiles.append((mine, mine_other, my_services))
     return tiles
 
 
 def build_definition(lang: Lang) -> dict[str, Any]:
     tiles = _tiles(lang)
-    if len(tiles) != COLUMNS * ROWS:
-        raise RichMenuError(f"the menu has {len(tiles)} tiles for a {COLUMNS}x{ROWS} grid")
+    if len(tiles) != COLUMNS * ROWS + 1:
+        raise RichMenuError(f"the menu has {len(tiles)} tiles for a {COLUMNS}x{ROWS} grid and a band")
     return {
         "size": {"width": WIDTH, "height": HEIGHT},
         "selected": True,  # open by default: new friends see what the bot can do

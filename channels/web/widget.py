@@ -167,7 +167,13 @@ def _widget_script(request: Request) -> _Asset:
         privacy_config(settings.web, settings.privacy),
         settings.reports.photo_max_bytes,
     )
-    return _configured_script(_asset("widget.js"), _as_script(config))
+    return _configured_script(_with_journeys(_asset("journey.js"), _asset("widget.js")), _as_script(config))
+
+
+@lru_cache(maxsize=8)
+def _with_journeys(journey: _Asset, widget: _Asset) -> _Asset:
+    """widget.js with the journey stepper (journey.js) in front of it: one file for the host page to load."""
+    return _Asset.of(journey.body + b"\n" + widget.body)
 
 
 def _not_modified(request: Request, etag: str) -> bool:

@@ -28,6 +28,7 @@ __all__ = [
     "consents",
     "journey_progress",
     "journey_starts",
+    "link_attempts",
     "link_codes",
     "metadata",
     "profiles",
@@ -60,6 +61,18 @@ link_codes = Table(
     Column("used_at", _WHEN, nullable=True),
     Column("used_by", String(160), nullable=True),  # the sender that redeemed it
     Index("ix_link_codes_citizen_id", "citizen_id"),
+)
+
+# A wrong link code typed in a conversation (dashboard helper, conversation/citizens/linking.py): after
+# settings.citizens.link_code_attempts of them within link_code_minutes the conversation must wait.
+# Rows older than the window are deleted as new ones come; the code typed is not kept.
+link_attempts = Table(
+    "link_attempts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("sender_id", String(160), nullable=False),
+    Column("attempted_at", _WHEN, nullable=False),
+    Index("ix_link_attempts_sender_id", "sender_id", "attempted_at"),
 )
 
 # A consent given (and, once withdrawn, the moment): the record PDPA s.19 asks the controller to keep.
@@ -138,7 +151,7 @@ reminders = Table(
     Column("detail", Text, nullable=False, default="{}"),  # JSON: what the message needs (step, expiry date ...)
     Column("language", String(2), nullable=False),
     Column("due_at", _WHEN, nullable=False),
-    Column("status", String(10), nullable=False),  # pending | sent | cancelled | failed
+    Column("status", String(10), nullable=False),  # pending | ready (web) | sent | cancelled | skipped | failed
     Column("attempts", Integer, nullable=False, default=0),
     Column("claimed_until", _WHEN, nullable=True),
     Column("sent_at", _WHEN, nullable=True),

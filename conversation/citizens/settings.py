@@ -26,6 +26,9 @@ class CitizensSettings(BaseModel):
     # secrets_dir, shared by the replicas of one machine; set it when replicas run on several machines).
     dashboard_link_minutes: float = Field(default=30.0, gt=0, le=24 * 60)
     dashboard_secret: SecretStr = SecretStr("")
+    # Where citizens open the gateway's pages (the dashboard link in the chat and on LINE): its public
+    # address, https in production (LINE opens only http(s) links). The default is `make run`'s.
+    public_url: str = Field(default="http://localhost:8000", pattern=r"^https?://[^\s/?#]+(/[^\s?#]*)?$")
     # The scheduler looks for due reminders this often; a claimed reminder not sent within the lease is
     # claimed again by any replica (a replica that died while sending).
     scheduler_interval_seconds: float = Field(default=60.0, gt=0, le=3600)

@@ -324,10 +324,16 @@ def test_a_life_event_with_a_journey_tells_its_steps_first(catalogue):
 
     _, messages = run(action, tracker("/browse_life_event", "th", entities))
     steps, menu = messages
-    assert steps["text"].startswith(baby.title.th) and not steps["buttons"]
-    assert f"1. {catalogue.get('birth-registration').title.th} (ภายใน 15 วัน)" in steps["text"]
-    assert "(ภายใน 12 เดือน*)" in steps["text"]  # not checked against its source: marked, and said so
-    assert steps["text"].endswith(text("journeys.unchecked_deadline", "th"))
+    journey = steps["custom"]  # the stepper / carousel, with its plain text for other channels
+    assert journey["type"] == "journey" and journey["id"] == baby.id and journey["title"] == baby.title.th
+    first = journey["steps"][0]
+    assert (first["service"], first["title"]) == ("birth-registration", catalogue.get("birth-registration").title.th)
+    assert first["deadline"]["text"] == "ภายใน 15 วัน" and not first["unverified"]
+    assert any(step["unverified"] and step["deadline"]["text"] == "ภายใน 12 เดือน" for step in journey["steps"])
+    assert journey["unchecked_note"] == text("journeys.unchecked_deadline", "th")
+    assert journey["text"].startswith(baby.title.th)
+    assert f"1. {catalogue.get('birth-registration').title.th} (ภายใน 15 วัน)" in journey["text"]
+    assert "(ภายใน 12 เดือน*)" in journey["text"]  # not checked against its source: marked, and said so
     assert menu["buttons"] and menu["buttons"][0]["payload"]  # the services stay one tap away, last
 
     _, messages = run(action, tracker("/browse_life_event", "en", [{"entity": "life_event", "value": "driving"}]))

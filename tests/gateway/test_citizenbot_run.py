@@ -58,6 +58,7 @@ def running_bot(trained_model: Path, tmp_path: Path) -> Iterator[tuple[subproces
         "CITIZENBOT_STORE__CONVERSATIONS_URL": f"sqlite:///{tmp_path / 'conversations.db'}",
         "CITIZENBOT_STORE__STAFF_URL": f"sqlite:///{tmp_path / 'staff.db'}",
         "CITIZENBOT_STORE__REPORTS_URL": f"sqlite:///{tmp_path / 'reports.db'}",
+        "CITIZENBOT_STORE__CITIZENS_URL": f"sqlite:///{tmp_path / 'citizens.db'}",
         "CITIZENBOT_STORE__REPORT_PHOTOS_DIR": str(tmp_path / "report_photos"),
         "CITIZENBOT_SEARCH__INDEX_DIR": str(tmp_path / "index"),
         "CITIZENBOT_SECRETS_DIR": str(tmp_path / "secrets"),

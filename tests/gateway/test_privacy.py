@@ -275,6 +275,7 @@ def cli_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, rasa: Track
     monkeypatch.setenv("CITIZENBOT_SECRETS_DIR", str(tmp_path / "secrets"))
     monkeypatch.setenv("CITIZENBOT_PRIVACY__CONVERSATION_DAYS", "1")
     monkeypatch.setenv("CITIZENBOT_STORE__REPORTS_URL", f"sqlite:///{tmp_path / 'reports.db'}")
+    monkeypatch.setenv("CITIZENBOT_STORE__CITIZENS_URL", f"sqlite:///{tmp_path / 'citizens.db'}")
     monkeypatch.setenv("CITIZENBOT_STORE__REPORT_PHOTOS_DIR", str(tmp_path / "report_photos"))
     monkeypatch.setenv("CITIZENBOT_PRIVACY__REPORTS_DAYS", "7")
     get_settings.cache_clear()

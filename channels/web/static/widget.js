@@ -594,6 +594,19 @@
         nodes.push(h("div", { class: "cb-msg cb-msg-card" }, speaker("bot"), renderCard(message.card)));
       } else if (message.type === "image" && safeUrl(message.url)) {
         nodes.push(bubble("bot", lang, externalLink(message.url, message.url, lang, "cb-inline-link")));
+      } else if (message.type === "journey" && message.journey && typeof message.journey === "object") {
+        // A life event's steps as a stepper (journey.js, served in front of this file); its text otherwise.
+        const stepper = window.citizenbotJourney;
+        nodes.push(
+          stepper
+            ? h(
+                "div",
+                { class: "cb-msg cb-msg-card" },
+                speaker("bot"),
+                stepper.render(message.journey, { h, send }, active),
+              )
+            : bubble("bot", lang, h("p", { class: "cb-text" }, linkified(str(message.journey.text), lang))),
+        );
       }
     }
     // Replies go last, under the card they are about, whatever order the bot sent them in.
@@ -759,6 +772,9 @@
     for (const message of messages) {
       if (message.type === "text" || message.type === "quick_replies") parts.push(shownText(message, messages));
       if (message.type === "card" && message.card) parts.push(str(message.card.title), str(message.card.summary));
+      if (message.type === "journey" && message.journey && window.citizenbotJourney) {
+        parts.push(window.citizenbotJourney.summary(message.journey));
+      }
     }
     return `${STRINGS[lang].bot} ${parts.filter(Boolean).join(" ")}`;
   }
@@ -1110,6 +1126,40 @@
   }
   window.setInterval(pollReportNotices, REPORT_NOTICES_POLL_MS);
   // --- end of report notices ------------------------------------------------------------------
+
+  // --- Reminders (issue 17): those a web-only citizen opted into, once due. ----------------------
+  // GET /api/chat/reminders answers each reminder once (the gateway marks it sent); each comes with
+  // the language it was set in and messages as /api/chat answers them (a text and a quick reply).
+  let remindersBusy = false;
+  async function pollReminders() {
+    if (!state.sender || remindersBusy || document.visibilityState === "hidden") return;
+    remindersBusy = true;
+    const sender = state.sender;
+    try {
+      const url = `${API_URL}/reminders?sender=${encodeURIComponent(sender)}`;
+      const response = await fetch(url, { method: "GET", mode: "cors", credentials: "omit" });
+      if (!response.ok || sender !== state.sender) return;
+      const data = await response.json().catch(() => null);
+      const reminders = data && Array.isArray(data.reminders) ? data.reminders : [];
+      for (const reminder of reminders) {
+        const messages = cleanMessages(Array.isArray(reminder && reminder.messages) ? reminder.messages : []);
+        if (!messages.length) continue;
+        const lang = reminder.language === "en" ? "en" : "th";
+        state.history.push({ role: "bot", lang, messages });
+        announce(messages.map((m) => str(m.text)).join(" "), lang);
+      }
+      if (reminders.length) {
+        saveHistory();
+        render();
+      }
+    } catch {
+      // offline for a moment: the reminders wait on the server
+    } finally {
+      remindersBusy = false;
+    }
+  }
+  window.setInterval(pollReminders, REPORT_NOTICES_POLL_MS);
+  // --- end of reminders -----------------------------------------------------------------------
 
   cancelButton.addEventListener("click", cancelHandoff);
   // The label says the words after the command, so the desk answers in the widget's language.

@@ -66,13 +66,17 @@ def test_dry_run_writes_both_menus_as_json_and_png(tmp_path, capsys):
 def test_the_areas_tile_the_whole_menu_and_ask_in_the_menus_language(menus):
     for menu in menus:
         areas = menu.definition["areas"]
-        assert len(areas) == 12
+        assert len(areas) == 13  # 4x3 grid, and the "My services" band under it
         assert sum(a["bounds"]["width"] * a["bounds"]["height"] for a in areas) == WIDTH * HEIGHT
         for area in areas:
             b = area["bounds"]
             assert b["x"] >= 0 and b["x"] + b["width"] <= WIDTH
             assert b["y"] >= 0 and b["y"] + b["height"] <= HEIGHT
             _check_action(area["action"])
+        mine = areas[-1]  # the band: bubble "บริการของฉัน / My services"
+        assert mine["bounds"]["width"] == WIDTH and mine["bounds"]["y"] + mine["bounds"]["height"] == HEIGHT
+        assert json.loads(mine["action"]["data"]) == {"text": "/my_services", "lang": menu.lang}
+        areas = areas[:-1]
         postbacks = [a["action"] for a in areas if a["action"]["type"] == "postback"]
         assert len(postbacks) == 10
         assert all(json.loads(p["data"])["lang"] == menu.lang for p in postbacks)

@@ -41,6 +41,14 @@ def upgrade() -> None:
         sa.Column("used_by", sa.String(160), nullable=True),
     )
     op.create_index("ix_link_codes_citizen_id", "link_codes", ["citizen_id"])
+    # link_attempts: the dashboard helper's (conversation/citizens/linking.py)
+    op.create_table(
+        "link_attempts",
+        sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+        sa.Column("sender_id", sa.String(160), nullable=False),
+        sa.Column("attempted_at", _WHEN, nullable=False),
+    )
+    op.create_index("ix_link_attempts_sender_id", "link_attempts", ["sender_id", "attempted_at"])
     op.create_table(
         "consents",
         sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
@@ -129,6 +137,8 @@ def downgrade() -> None:
         op.drop_table(table)
     op.drop_index("ix_consents_citizen_id", table_name="consents")
     op.drop_table("consents")
+    op.drop_index("ix_link_attempts_sender_id", table_name="link_attempts")  # dashboard helper
+    op.drop_table("link_attempts")
     op.drop_index("ix_link_codes_citizen_id", table_name="link_codes")
     op.drop_table("link_codes")
     op.drop_index("ix_citizen_senders_citizen_id", table_name="citizen_senders")
