@@ -30,6 +30,7 @@ from conversation.citizens.entitlements import Entitlement, entitlements, find_p
 from conversation.citizens.profiles import ProfileBook, ProfileError, StaleProfileError, StoredProfile
 from conversation.citizens.prompts import Prompt, PromptBook
 from conversation.citizens.records import CitizenRecords
+from conversation.citizens.reminders import ReminderBook
 from conversation.citizens.settings import CitizensSettings
 from knowledge.eligibility import Situation
 from knowledge.schema import Service
@@ -59,6 +60,11 @@ PHRASES: dict[str, str] = {
     "สิทธิ์ของฉัน": "/my_entitlements",
     "what am i entitled to": "/my_entitlements",
     "my entitlements": "/my_entitlements",
+    "หยุดแจ้งเตือน": "/stop_reminders",
+    "ยกเลิกการแจ้งเตือนทั้งหมด": "/stop_reminders",
+    "ไม่ต้องเตือนแล้ว": "/stop_reminders",
+    "stop reminders": "/stop_reminders",
+    "stop all reminders": "/stop_reminders",
 }
 _SKIP = {"ข้าม", "skip", "ไม่ระบุ", "ไม่บอก", "ไม่อยากบอก", "pass"}
 _THAI = {"thai", "ไทย", "สัญชาติไทย", "ใช่", "yes", "y"}
@@ -141,12 +147,14 @@ class ProfileHandler:
         "/delete_my_data",
         "/delete_my_data_confirm",
         "/my_entitlements",
+        "/stop_reminders",
     )
 
     def __init__(self, engine: Engine, settings: CitizensSettings, list_services: Callable[[], list[Service]]) -> None:
         self.consents = ConsentBook(engine, settings.consent_wording_version)
         self.profiles = ProfileBook(engine, self.consents)
         self.records = CitizenRecords(engine)
+        self.reminders = ReminderBook(engine, self.consents)
         self.prompts = PromptBook(engine)
         self.kept_days = settings.kept_days
         self.list_services = list_services
@@ -183,7 +191,16 @@ class ProfileHandler:
             return await self._delete(turn)
         if command == "/my_entitlements":
             return await self._entitlements(turn)
+        if command == "/stop_reminders":
+            return await self._stop_reminders(turn)
         return None
+
+    async def _stop_reminders(self, turn: CitizenTurn) -> CitizenAnswer:
+        """Withdraw the reminders consent as easily as it was given (PDPA s.19): its reminders go with it."""
+        withdrawn = await _db(self.consents.withdraw, turn.citizen_id, "reminders", now=turn.now)
+        dropped = await _db(self.reminders.forget, turn.citizen_id)
+        key = "reminders_stopped" if withdrawn or dropped else "no_reminders"
+        return self._answer(turn, [_say(text(_T + key, turn.language))])
 
     async def answer(self, turn: CitizenTurn, prompt: Prompt) -> CitizenAnswer | None:
         step = prompt.prompt.split(".", 1)[1]

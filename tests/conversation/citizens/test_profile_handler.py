@@ -232,3 +232,20 @@ def test_my_entitlements_needs_the_consent_and_ranks_what_the_profile_allows(
 )
 def test_a_birth_year_is_read_as_citizens_write_it(typed: str, birth: dict[str, Any] | None) -> None:
     assert parse_birth(typed, dt.date(2026, 12, 3)) == birth
+
+
+def test_stop_reminders_withdraws_the_consent_and_deletes_every_reminder(engine: Engine, desk: CitizenDesk) -> None:
+    from conversation.citizens.reminders import ReminderBook
+
+    agreed = say(desk, "/citizen_consent_yes reminders th")
+    assert "หยุดแจ้งเตือน" in said(agreed)
+    book = ReminderBook(engine, ConsentBook(engine, CitizensSettings().consent_wording_version))
+    due = NOW + dt.timedelta(days=30)
+    book.add(LINE, "document_expiry", "driving-licence-renewal", {"title": "ต่อใบขับขี่"}, "th", due, now=NOW)
+    assert len(book.of(LINE)) == 1
+    stopped = say(desk, "หยุดแจ้งเตือน")
+    assert "หยุดการแจ้งเตือนแล้ว" in said(stopped)
+    assert book.of(LINE) == []
+    assert ConsentBook(engine, "any").active(LINE, "reminders") is None
+    again = say(desk, "stop reminders", lang="en")
+    assert "You have no reminders set." in said(again)
