@@ -45,6 +45,7 @@ def services_handler(
         progress=JourneyProgressBook(engine, consents),
         reminders=ReminderBook(engine, consents, citizens.reminder_max_attempts),
         reports=runtime.reports,
+        services=runtime.list_services,
     )
     codes = LinkCodes(
         engine, identity, consents, minutes=citizens.link_code_minutes, attempts=citizens.link_code_attempts

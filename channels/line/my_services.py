@@ -2,7 +2,7 @@
 as one Flex bubble, with a button that opens the web dashboard by its signed link.
 
 Each section shows its first few items and says how many more there are; the whole list is on the
-web page. The bubble's words all come from the view or the texts, in the view's language.
+web page. A suggested service (one the profile may entitle the citizen to) opens when its line is tapped. The bubble's words all come from the view or the texts, in the view's language.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any
 from linebot.v3.messaging import FlexContainer, FlexMessage
 
 import texts
-from channels.line.render import MAX_ALT_TEXT, clip, truncate_label
+from channels.line.render import MAX_ALT_TEXT, MAX_DISPLAY_TEXT, clip, postback_data, truncate_label
 from texts import Lang
 
 __all__ = ["my_services_bubble", "my_services_message"]
@@ -37,6 +37,34 @@ def _section(lang: Lang, heading: str, lines: list[str], empty: str) -> list[dic
     return contents
 
 
+def _suggested(view: dict[str, Any], lang: Lang) -> list[dict[str, Any]]:
+    """The services the profile may entitle the citizen to, each line opening the service when tapped;
+    nothing when there is no profile to go by, unless the citizen may be invited to tell one."""
+    suggested = view.get("suggested") or []
+    if not suggested and not view.get("suggested_invite") and not view.get("profile"):
+        return []
+    heading = _text(texts.text(f"{_G}.suggested_heading", lang), weight="bold", size="sm", margin="lg")
+    if not suggested:
+        empty = "suggested_invite_line" if view.get("suggested_invite") else "suggested_none"
+        return [heading, _text(texts.text(f"{_G}.{empty}", lang), size="xs", color="#666666")]
+    contents = [heading]
+    for item in suggested[:_SHOWN]:
+        title = str(item["title"])
+        line = texts.text(f"{_G}.suggested_line", lang, title=title, standing=item["standing_text"])
+        action = {
+            "type": "postback",
+            "label": truncate_label(title),
+            "data": postback_data(str(item["open"]), lang),
+            "displayText": clip(title, MAX_DISPLAY_TEXT),
+        }
+        contents.append(_text(line, size="xs", color="#0B5CAD", maxLines=3, action=action))
+    if len(suggested) > _SHOWN:
+        more = texts.text(f"{_G}.more", lang, count=len(suggested) - _SHOWN)
+        contents.append(_text(more, size="xxs", color="#666666"))
+    contents.append(_text(texts.text(f"{_G}.suggested_caution", lang), size="xxs", color="#8A4B00", maxLines=3))
+    return contents
+
+
 def my_services_bubble(view: dict[str, Any], link: dict[str, Any] | None) -> dict[str, Any]:
     lang: Lang = "en" if view.get("lang") == "en" else "th"
     body: list[dict[str, Any]] = [
@@ -53,6 +81,7 @@ def my_services_bubble(view: dict[str, Any], link: dict[str, Any] | None) -> dic
         body += _section(lang, "journeys_heading", journeys, "none_journeys")
         deadlines = [str(item["text"]) for item in view.get("deadlines") or []]
         body += _section(lang, "deadlines_heading", deadlines, "none_deadlines")
+        body += _suggested(view, lang)
     reports = [
         texts.text(f"{_G}.report_line", lang, ticket=item["ticket"], type=item["type"], status=item["status_text"])
         for item in view.get("reports") or []

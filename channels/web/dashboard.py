@@ -66,6 +66,7 @@ _PAGE_KEYS = (
     "profile_saved", "profile_stale", "profile_invalid", "delete_heading", "delete_intro", "delete_button",
     "delete_confirm", "delete_cancel", "delete_sure", "deleted", "error", "linked_heading", "channel_line",
     "channel_web", "nothing_kept",
+    "suggested_heading", "suggested_caution", "suggested_none", "suggested_invite_web",
 )  # fmt: skip
 
 

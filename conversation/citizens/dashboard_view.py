@@ -2,7 +2,9 @@
 LINE's "บริการของฉัน / My services" bubble (channels/line/my_services.py) draw the same view.
 
 Read from the books the other parts keep (saved services and journeys: JourneyProgressBook;
-reminders: ReminderBook; profile: ProfileBook) and from the problem reports of every conversation
+reminders: ReminderBook; profile: ProfileBook), from the catalogue (the services the profile may
+entitle the citizen to, ranked as /my_entitlements ranks them: conversation/citizens/entitlements.py)
+and from the problem reports of every conversation
 of the citizen (conversation/reports/store.py). Reading is no write and needs no consent; a citizen
 without the ``profile`` consent simply has nothing kept, and the view says so (``nothing_kept``)
 while still showing the reports they filed: those exist without it. Every text is already in the
@@ -19,9 +21,10 @@ from typing import Any
 
 from actions.journey_answer import journey_payload
 from conversation.citizens.consents import ConsentBook
+from conversation.citizens.entitlements import Entitlement, entitlements, shortlist, when_label
 from conversation.citizens.identity import CitizenIdentity
 from conversation.citizens.journey_view import journey_view, local_day, open_command
-from conversation.citizens.profiles import ProfileBook
+from conversation.citizens.profiles import ProfileBook, StoredProfile
 from conversation.citizens.progress import JourneyProgressBook
 from conversation.citizens.reminders import ReminderBook
 from conversation.reports.store import ReportsStore
@@ -35,6 +38,7 @@ logger = logging.getLogger(__name__)
 
 _G = "citizens_dashboard"
 _REPORTS_SHOWN = 10
+_SUGGESTED_SHOWN = 5
 
 
 @dataclass
@@ -49,6 +53,7 @@ class DashboardSources:
     progress: JourneyProgressBook | None = None
     reminders: ReminderBook | None = None
     reports: ReportsStore | None = None
+    services: Callable[[], list[Service]] | None = None  # the live catalogue, for the suggested services
 
 
 def _when(moment: dt.datetime, lang: Lang) -> str:
@@ -173,9 +178,45 @@ def _reminders(sources: DashboardSources, citizen_id: str, lang: Lang) -> list[d
     return shown
 
 
-def _profile(sources: DashboardSources, citizen_id: str) -> dict[str, Any] | None:
-    stored = sources.profiles.get(citizen_id) if sources.profiles is not None else None
-    return stored.to_dict() if stored is not None else None
+def _missing_text(missing: tuple[str, ...], lang: Lang) -> str:
+    """What would decide, in the words /my_entitlements uses ("date of birth and province")."""
+    joiner = text("citizens_profile.missing_join", lang)
+    joiner = f" {joiner} " if lang == "en" else joiner
+    return joiner.join(text(f"citizens_profile.missing_{field}", lang) for field in missing)
+
+
+def _suggestion(entry: Entitlement, lang: Lang) -> dict[str, Any]:
+    service = entry.service
+    if entry.standing == "soon":
+        assert entry.eligible_from is not None and service.eligibility_rules is not None
+        when = when_label(entry.eligible_from, lang, year_only=entry.from_year_only)
+        standing = text(f"{_G}.suggested_soon", lang, age=service.eligibility_rules.min_age, when=when)
+    elif entry.standing == "unknown":
+        standing = text(f"{_G}.suggested_unknown", lang, missing=_missing_text(entry.missing, lang))
+    else:
+        standing = text(f"{_G}.suggested_eligible", lang)
+    return {
+        "service_id": service.id,
+        "title": service.title.get(lang),
+        "standing": entry.standing,
+        "standing_text": standing,
+        "eligible_from": entry.eligible_from.isoformat() if entry.eligible_from else None,
+        "missing": list(entry.missing),
+        "verified": entry.verified,
+        "unverified_text": None if entry.verified else text("citizens_profile.unverified", lang),
+        "office": entry.office.name.get(lang) if entry.office is not None else None,
+        "open": open_command(service.id),
+    }
+
+
+def _suggested(
+    sources: DashboardSources, stored: StoredProfile | None, lang: Lang, today: dt.date
+) -> list[dict[str, Any]]:
+    """The shortlist /my_entitlements gives, from the consented profile; none without one."""
+    if sources.services is None or stored is None or stored.fields.is_empty():
+        return []
+    found = entitlements(sources.services(), stored.eligibility_profile(), today)
+    return [_suggestion(entry, lang) for entry in shortlist(found, _SUGGESTED_SHOWN)]
 
 
 def dashboard_view(sources: DashboardSources, citizen_id: str, lang: Lang, now: dt.datetime) -> dict[str, Any]:
@@ -184,6 +225,7 @@ def dashboard_view(sources: DashboardSources, citizen_id: str, lang: Lang, now: 
     kept = sources.consents.active(citizen_id, "profile") is not None
     reminders_on = sources.consents.active(citizen_id, "reminders") is not None
     journeys = _journeys(sources, citizen_id, lang, today)
+    stored = sources.profiles.get(citizen_id) if sources.profiles is not None else None
     view: dict[str, Any] = {
         "lang": lang,
         "title": text(f"{_G}.title", lang),
@@ -194,7 +236,10 @@ def dashboard_view(sources: DashboardSources, citizen_id: str, lang: Lang, now: 
         "deadlines": _deadlines(journeys, lang),
         "reports": _reports(sources, citizen_id, lang),
         "reminders": _reminders(sources, citizen_id, lang),
-        "profile": _profile(sources, citizen_id),
+        "profile": stored.to_dict() if stored is not None else None,
+        "suggested": _suggested(sources, stored, lang, today),
+        # Consent given but nothing told yet: the channels invite the citizen to fill the profile in.
+        "suggested_invite": kept and (stored is None or stored.fields.is_empty()),
         "linked": [
             {"channel": linked.channel, "linked_at": linked.linked_at.isoformat()}
             for linked in sources.identity.linked_to(citizen_id)

@@ -82,6 +82,29 @@
     );
   }
 
+  function suggestedItem(item) {
+    return h(
+      "li",
+      { class: `cb-dash-suggested cb-standing-${item.standing}`, "data-service": item.service_id, "data-standing": item.standing },
+      h("h3", { text: item.title }),
+      h("p", { class: "cb-dash-standing", text: item.standing_text }),
+      item.unverified_text ? h("p", { class: "cb-dash-unverified", text: item.unverified_text }) : null,
+      item.office ? h("p", { class: "cb-dash-office", text: item.office }) : null,
+    );
+  }
+
+  function suggestedBlock() {
+    // With a profile: its shortlist and the "may be" caution; consent but nothing told: an invitation.
+    if (!view.suggested.length && !view.suggested_invite && !view.profile) return null;
+    const children = [h("h2", { id: "cb-suggested-h", text: t("suggested_heading") })];
+    if (view.suggested.length) {
+      children.push(h("p", { class: "cb-dash-caution", text: t("suggested_caution") }), h("ul", { class: "cb-dash-list" }, view.suggested.map(suggestedItem)));
+    } else if (view.suggested_invite) {
+      children.push(h("p", { class: "cb-dash-empty" }, h("a", { href: "#cb-profile-form", text: t("suggested_invite_web") })));
+    } else children.push(h("p", { class: "cb-dash-empty", text: t("suggested_none") }));
+    return h("section", { class: "cb-dash-section cb-dash-suggestions", "aria-labelledby": "cb-suggested-h" }, children);
+  }
+
   function profileForm() {
     const profile = view.profile || {};
     const year = h("input", { id: "cb-birth-year", name: "birth_year", type: "number", inputmode: "numeric", min: "1900", max: "2600", value: profile.birth_year || "" });
@@ -217,6 +240,7 @@
         section("cb-journeys-h", t("journeys_heading"), view.journeys.map(journeyItem), t("none_journeys")),
         section("cb-deadlines-h", t("deadlines_heading"), view.deadlines.map((d) => h("li", { class: d.overdue ? "cb-overdue" : null, text: `${d.journey}: ${d.text}` })), t("none_deadlines")),
         section("cb-reminders-h", t("reminders_heading"), view.reminders.map((r) => h("li", { text: r.due_text })), t("none_reminders")),
+        suggestedBlock(),
       );
     }
     parts.push(
@@ -234,7 +258,7 @@
       }
       parts.push(deleteBlock());
     } else parts.push(consentBlock());
-    root.replaceChildren(...parts);
+    root.replaceChildren(...parts.filter(Boolean));
   }
 
   async function load() {

@@ -134,3 +134,36 @@ def test_the_rich_menu_band_shows_saved_services_journeys_and_deadlines_in_engli
     soonest = said[said.index(text("citizens_dashboard.deadlines_heading", "en")) + 1]
     assert soonest.startswith("Registering a birth") and ": by " in soonest, soonest  # 15 days from the birth
     assert "quickReply" not in reply["messages"][-1]  # consent given: nothing offered
+
+
+def flex_nodes(node: Any) -> list[dict[str, Any]]:
+    if isinstance(node, dict):
+        found = [node] if node.get("type") == "text" else []
+        return found + [n for value in node.values() for n in flex_nodes(value)]
+    if isinstance(node, list):
+        return [n for value in node for n in flex_nodes(value)]
+    return []
+
+
+def test_the_bubble_lists_services_the_profile_may_entitle_and_a_tap_opens_one(line: LineGateway) -> None:
+    runtime = line.client.app.state.runtime
+    assert runtime.wait_until_loaded(120), "the catalogue did not load"
+    handler = next(h for h in runtime.citizen_desk.handlers if h.name == "dashboard")
+    now = dt.datetime.now(dt.UTC)
+    handler.consents.grant(SENDER, "profile", "th", "line", now=now)
+    invited = flex_texts(bubble_of(reply_to(line, typed("บริการของฉัน"))))
+    assert text("citizens_dashboard.suggested_invite_line", "th") in invited  # consent, nothing told yet
+    handler.sources.profiles.change(
+        SENDER, now=now, language="th", birth_year=1960, birth_date=dt.date(1960, 5, 1), nationality="thai"
+    )
+    bubble = bubble_of(reply_to(line, typed("บริการของฉัน")))
+    said = flex_texts(bubble)
+    heading = said.index(text("citizens_dashboard.suggested_heading", "th"))
+    tappable = [node for node in flex_nodes(bubble) if node.get("action", {}).get("type") == "postback"]
+    assert 1 <= len(tappable) <= 3  # LINE's bubble shows three; the web page the rest
+    allowance = next(node for node in tappable if "เบี้ยยังชีพผู้สูงอายุ" in node["text"])
+    assert said.index(allowance["text"]) > heading and "อาจมีสิทธิ์" in allowance["text"]
+    assert text("citizens_dashboard.suggested_caution", "th") in said  # "may be": the agency decides
+    opened = reply_to(line, tapped(allowance["action"]["data"]))
+    answer = " ".join(m.get("text", "") for m in opened["messages"]) + json.dumps(opened["messages"], ensure_ascii=False)
+    assert "เบี้ยยังชีพ" in answer  # the service's own answer

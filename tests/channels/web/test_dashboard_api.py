@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import html
 from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
+from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi.testclient import TestClient
 
 from gateway.app import create_app
-from tests.support import make_settings
+from tests.support import copy_prebuilt_catalogue, make_settings
 from texts import text
 
 
@@ -123,3 +125,54 @@ def test_the_page_without_a_token_holds_no_data_and_the_api_needs_one(client: Te
     assert client.get("/me/widget.js").status_code == 404  # served by name only
     wrong_scheme = client.get("/api/me", headers={"Authorization": "Basic abc"})
     assert wrong_scheme.status_code == 401 and wrong_scheme.json()["error"]["code"] == "link_missing"
+
+
+# --- services the citizen may be entitled to ----------------------------------------------
+
+
+@pytest.fixture
+def seeded(tmp_path) -> Iterator[TestClient]:
+    settings = make_settings(tmp_path)
+    settings.store.seed_on_empty = True
+    copy_prebuilt_catalogue(settings)  # the seed catalogue, with the elderly allowance and its rules
+    settings.store.citizens_url = f"sqlite:///{tmp_path / 'citizens.db'}"
+    settings.citizens.public_url = "https://bot.example.go.th"
+    with TestClient(create_app(settings)) as client:
+        assert client.app.state.runtime.wait_until_loaded(120), "the catalogue did not load"
+        yield client
+
+
+def test_turning_60_in_a_few_weeks_suggests_the_elderly_allowance_with_the_month(seeded: TestClient) -> None:
+    sender, token = dashboard_token(seeded)
+    before = seeded.get("/api/me", headers=auth(token)).json()
+    assert before["suggested"] == [] and before["suggested_invite"] is False  # no consent: nothing, no invitation
+    seeded.post("/api/me/consent", headers=auth(token), json={"purpose": "profile", "language": "en"})
+    told_nothing = seeded.get("/api/me?lang=en", headers=auth(token)).json()
+    assert told_nothing["suggested"] == [] and told_nothing["suggested_invite"] is True
+    today = dt.datetime.now(ZoneInfo("Asia/Bangkok")).date()
+    sixtieth = today + dt.timedelta(weeks=3)
+    born = sixtieth.replace(year=sixtieth.year - 60)
+    seeded.post("/api/chat", json={"sender": sender, "text": "/profile_edit birth_year en"})
+    seeded.post("/api/chat", json={"sender": sender, "text": born.isoformat()})
+    view = seeded.get("/api/me?lang=en", headers=auth(token)).json()
+    assert view["profile"]["birth_date"] == born.isoformat() and view["suggested_invite"] is False
+    assert 1 <= len(view["suggested"]) <= 5
+    allowance = next(item for item in view["suggested"] if item["service_id"] == "elderly-allowance")
+    assert allowance["standing"] == "soon" and allowance["eligible_from"] == sixtieth.isoformat()
+    assert "elderly" in allowance["title"].lower()
+    month = f"{calendar.month_name[sixtieth.month]} {sixtieth.year}"  # "December 2026"
+    assert "turn 60" in allowance["standing_text"] and month in allowance["standing_text"], allowance
+    assert allowance["open"] == '/ask_service{"service":"elderly-allowance"}'
+    thai = seeded.get("/api/me?lang=th", headers=auth(token)).json()
+    allowance_th = next(item for item in thai["suggested"] if item["service_id"] == "elderly-allowance")
+    assert "60" in allowance_th["standing_text"] and str(sixtieth.year + 543) in allowance_th["standing_text"]
+
+
+def test_without_a_profile_no_service_is_suggested(seeded: TestClient) -> None:
+    _sender, token = dashboard_token(seeded)
+    seeded.post("/api/me/consent", headers=auth(token), json={"purpose": "profile"})
+    seeded.put("/api/me/profile", headers=auth(token), json={"version": 0, "birth_year": 1966, "province": "ขอนแก่น"})
+    assert seeded.get("/api/me", headers=auth(token)).json()["suggested"]  # a profile: suggestions
+    seeded.request("DELETE", "/api/me", headers=auth(token), json={"confirm": True})
+    after = seeded.get("/api/me", headers=auth(token)).json()
+    assert after["profile"] is None and after["suggested"] == [] and after["suggested_invite"] is False
