@@ -2,7 +2,8 @@
 as one Flex bubble, with a button that opens the web dashboard by its signed link.
 
 Each section shows its first few items and says how many more there are; the whole list is on the
-web page. A suggested service (one the profile may entitle the citizen to) opens when its line is tapped. The bubble's words all come from the view or the texts, in the view's language.
+web page. A suggested service (one the profile may entitle the citizen to) opens when its line is
+tapped. The bubble's words all come from the view or the texts, in the view's language.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ def _suggested(view: dict[str, Any], lang: Lang) -> list[dict[str, Any]]:
     contents = [heading]
     for item in suggested[:_SHOWN]:
         title = str(item["title"])
-        line = texts.text(f"{_G}.suggested_line", lang, title=title, standing=item["standing_text"])
+        line = f"{title}: {item['standing_text']}"
         action = {
             "type": "postback",
             "label": truncate_label(title),

@@ -1,7 +1,8 @@
 """The citizen's dashboard in a real headless Chromium: opened from the chat's signed link, it shows
 what the citizen keeps and the reports they filed; the profile changes through the form (the consent
-given on the page first); "delete my data" asks to confirm and then leaves nothing; an expired link
-shows the refusal. The gateway is real and on a real port; no Rasa is needed (the desk answers)."""
+given on the page first) and then suggests services the citizen may be entitled to; "delete my data"
+asks to confirm and then leaves nothing; an expired link shows the refusal. The gateway is real and on
+a real port; no Rasa is needed (the desk answers)."""
 
 from __future__ import annotations
 
@@ -131,6 +132,8 @@ def test_consent_then_the_profile_form_then_delete_my_data(gateway: Gateway, con
     expect(page.get_by_text(text(f"{_G}.nothing_kept", "th"))).to_be_visible()
     expect(page.locator("#cb-profile-form")).to_have_count(0)  # no form before the consent
     page.get_by_role("button", name=text(f"{_G}.consent_give", "th")).click()
+    invite = page.get_by_role("link", name=text(f"{_G}.suggested_invite_web", "th"))
+    expect(invite).to_have_attribute("href", "#cb-profile-form")  # nothing told yet: an invitation
 
     page.get_by_label(text(f"{_G}.profile_birth_year", "th")).fill("2509")
     page.get_by_label(text(f"{_G}.profile_nationality", "th")).select_option("thai")
@@ -141,6 +144,12 @@ def test_consent_then_the_profile_form_then_delete_my_data(gateway: Gateway, con
     stored = gateway.handler.sources.profiles.get(sender)
     assert stored.fields.birth_year == 1966 and stored.fields.province == "เชียงใหม่"
     assert [str(s) for s in stored.fields.situations] == ["retired"]
+    suggested = page.locator("section", has=page.get_by_role("heading", name=text(f"{_G}.suggested_heading", "th")))
+    expect(suggested).to_be_visible()
+    expect(suggested.get_by_text(text(f"{_G}.suggested_caution", "th"))).to_be_visible()
+    expect(suggested.locator("[data-service='elderly-allowance']")).to_contain_text("เบี้ยยังชีพผู้สูงอายุ")
+    assert 1 <= suggested.locator("li").count() <= 5
+    expect(invite).to_have_count(0)
     no_serious_violations(page)
 
     # An unknown province is refused with the reason, and nothing changes.
