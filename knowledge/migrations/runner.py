@@ -84,6 +84,7 @@ STORES: dict[str, StoreMigrations] = {
                 "saved_services",
                 "reminders",
                 "citizen_prompts",
+                "link_attempts",
             ),
         ),
         StoreMigrations(
