@@ -39,7 +39,15 @@ from linebot.v3.messaging import (
 from channels.line.queue import Stage
 from channels.line.render import MAX_MESSAGES
 
-__all__ = ["DEFAULT_TIMEOUT_SECONDS", "LOADING_SECONDS", "DeliveryGuard", "LineMessenger", "Outcome"]
+__all__ = [
+    "DEFAULT_TIMEOUT_SECONDS",
+    "LOADING_SECONDS",
+    "DeliveryGuard",
+    "LineMessenger",
+    "Outcome",
+    "PushOnce",
+    "line_target",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +74,35 @@ class DeliveryGuard(Protocol):
     def record(self, outcome: str) -> None:
         """What became of the answer (kept with the acknowledged event)."""
         ...
+
+
+class PushOnce:
+    """The guard for a push with a stable retry key and no queue behind it (report notices, reminders):
+    the key is ``key`` in the sender's own ``namespace``, so a replica that pushed and died before
+    recording it makes the same key again, and LINE drops the repeat."""
+
+    def __init__(self, namespace: uuid.UUID, key: str) -> None:
+        self._key = str(uuid.uuid5(namespace, key))
+
+    @property
+    def retry_key(self) -> str:
+        return self._key
+
+    @property
+    def previous_stage(self) -> Stage | None:
+        return None
+
+    async def mark(self, stage: Stage) -> bool:
+        return True
+
+    def record(self, outcome: str) -> None:
+        return None
+
+
+def line_target(sender_id: str) -> str | None:
+    """The user, group or room id a conversation id ``line:<id>`` names (channels/line/events.py Chat); None
+    for another channel's conversation."""
+    return (sender_id.removeprefix("line:") or None) if sender_id.startswith("line:") else None
 
 
 def _describe(error: BaseException) -> str:

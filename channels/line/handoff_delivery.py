@@ -7,7 +7,7 @@ desk still finds it fresh (``handoff.reply_token_seconds``; free, no push quota)
 from __future__ import annotations
 
 from actions.api.conversation_store import HandoffRecord
-from channels.line.delivery import LineMessenger
+from channels.line.delivery import LineMessenger, line_target
 from channels.line.render import text_message
 
 __all__ = ["LineHandoffDelivery"]
@@ -19,7 +19,7 @@ class LineHandoffDelivery:
 
     async def deliver(self, record: HandoffRecord, texts: list[str], reply_token: str | None) -> None:
         # The conversation id is "line:<user, group or room id>" (channels/line/events.py Chat).
-        to = record.sender_id.removeprefix("line:") if record.sender_id.startswith("line:") else None
+        to = line_target(record.sender_id)
         if not to or not texts:
             return
         await self.messenger.send(to, reply_token, [text_message(said) for said in texts[:5]])

@@ -19,12 +19,12 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 
-from channels.web.limits import ChatLimits
+from channels.web.limits import ChatLimits, check_poll
 from channels.web.sender_ids import SenderIds, unknown_conversation
 from conversation.handoff.desk import HandoffDesk
 from http_api.body import parse_json_body
 from http_api.deps import app_runtime
-from http_api.rate_limits import Limit, RateLimiter, client_address, enforce
+from http_api.rate_limits import RateLimiter
 
 __all__ = ["HandoffBackend", "router"]
 
@@ -69,14 +69,8 @@ class CancelBody(BaseModel):
     sender: str = Field(min_length=1, description="The conversation id the chat API issued")
 
 
-# A poll every 2 s is 30 a minute per open widget; a few tabs or a shared address (an office behind one
-# NAT) fit, a flood does not. Counted apart from the chat's own limit, which is for messages.
-_POLLS = Limit(600, 60)
-
-
 def _check_client(request: Request, backend: HandoffBackend) -> None:
-    address = client_address(request, backend.chat_limits.trust_forwarded_for)
-    enforce(backend.rate_limiter, "web-handoff-client", address, _POLLS)
+    check_poll(request, backend.rate_limiter, backend.chat_limits, "web-handoff-client")
 
 
 def _rasa_sender(backend: HandoffBackend, sender: str) -> tuple[HandoffDesk, str]:

@@ -21,14 +21,14 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 from sqlalchemy import Engine
 
-from channels.web.limits import ChatLimits
+from channels.web.limits import ChatLimits, check_poll
 from channels.web.sender_ids import SenderIds, unknown_conversation
 from conversation.citizens.consents import ConsentBook
 from conversation.citizens.identity import CitizenIdentity
 from conversation.citizens.reminders import ReminderBook
 from conversation.citizens.scheduler import reminder_messages
 from http_api.deps import app_runtime
-from http_api.rate_limits import Limit, RateLimiter, client_address, enforce
+from http_api.rate_limits import RateLimiter
 
 __all__ = ["ReminderNoticesBackend", "router", "take_reminders"]
 
@@ -63,10 +63,6 @@ class RemindersOut(BaseModel):
     reminders: list[WidgetReminder]
 
 
-# A poll every 10 s per open widget, as the report notices' poll.
-_POLLS = Limit(600, 60)
-
-
 def take_reminders(engine: Engine, rasa_sender: str, now: dt.datetime) -> list[WidgetReminder]:
     """The ready reminders of the conversation's citizen that this call, and no other, marked sent."""
     citizen_id = CitizenIdentity(engine).citizen_of(rasa_sender)
@@ -96,8 +92,7 @@ async def reminder_notices(
     sender: Annotated[str, Query(min_length=1, max_length=200)],
 ) -> RemindersOut:
     """Reminders that came due for the conversation's citizen and were not shown yet; each is answered once."""
-    address = client_address(request, backend.chat_limits.trust_forwarded_for)
-    enforce(backend.rate_limiter, "web-reminders-client", address, _POLLS)
+    check_poll(request, backend.rate_limiter, backend.chat_limits, "web-reminders-client")
     issued = backend.web_senders.verify(sender)
     if issued is None:
         raise unknown_conversation()

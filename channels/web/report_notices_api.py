@@ -18,11 +18,11 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
-from channels.web.limits import ChatLimits
+from channels.web.limits import ChatLimits, check_poll
 from channels.web.sender_ids import SenderIds, unknown_conversation
 from conversation.reports.store import ReportsStore
 from http_api.deps import app_runtime
-from http_api.rate_limits import Limit, RateLimiter, client_address, enforce
+from http_api.rate_limits import RateLimiter
 
 __all__ = ["ReportNoticesBackend", "router", "take_notices"]
 
@@ -58,10 +58,6 @@ class NoticesOut(BaseModel):
     notices: list[WidgetNotice]
 
 
-# A poll every 10 s per open widget; an office behind one address fits, a flood does not (as the hand-off poll).
-_POLLS = Limit(600, 60)
-
-
 def take_notices(store: ReportsStore, rasa_sender: str, limit: int = _MAX_PER_POLL) -> list[WidgetNotice]:
     """The web notices of one conversation that this call, and no other, marked delivered."""
     taken: list[WidgetNotice] = []
@@ -86,8 +82,7 @@ async def report_notices(
     sender: Annotated[str, Query(min_length=1, max_length=200)],
 ) -> NoticesOut:
     """News about the conversation's reports not shown yet; each notice is answered once."""
-    address = client_address(request, backend.chat_limits.trust_forwarded_for)
-    enforce(backend.rate_limiter, "web-report-notices-client", address, _POLLS)
+    check_poll(request, backend.rate_limiter, backend.chat_limits, "web-report-notices-client")
     issued = backend.web_senders.verify(sender)
     if issued is None:
         raise unknown_conversation()
